@@ -1,0 +1,85 @@
+import express from 'express';
+import { customAlphabet } from 'nanoid';
+import type { Config } from './config';
+import { beijingDate, beijingDateTime, chineseDate } from './domain/beijing-time';
+import { ROLE_LABELS } from './domain/model';
+import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
+import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { AuthService } from './services/auth';
+import { systemClock, type Clock, type Deps } from './services/deps';
+import type { Store } from './store/store';
+import { apiRoutes } from './web/api-routes';
+import { errorHandler, notFound } from './web/errors';
+import { publicRoutes } from './web/public-routes';
+import { RateLimiter } from './web/rate-limit';
+import { securityHeaders } from './web/security';
+import { staffRoutes } from './web/staff-routes';
+
+export interface AppDeps {
+  store: Store;
+  config: Config;
+  sessionSecret: string;
+  clock?: Clock;
+  randomQueryBody?: () => string;
+  log?: (err: unknown) => void;
+}
+
+export interface WebContext {
+  deps: Deps;
+  auth: AuthService;
+  config: Config;
+  lookupLimiter: RateLimiter;
+  loginLimiter: RateLimiter;
+}
+
+export function createApp(appDeps: AppDeps): express.Express {
+  const { store, config } = appDeps;
+  const clock = appDeps.clock ?? systemClock;
+  const deps: Deps = {
+    store,
+    clock,
+    config,
+    randomQueryBody: appDeps.randomQueryBody ?? customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH),
+  };
+  const production = config.env === 'production';
+  const ctx: WebContext = {
+    deps,
+    config,
+    auth: new AuthService(store, clock, appDeps.sessionSecret),
+    lookupLimiter: new RateLimiter(config.lookupRateLimit, 60_000),
+    loginLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.set('view cache', config.env !== 'development');
+  app.set('etag', false);
+  Object.assign(app.locals, {
+    formatQueryNo,
+    beijingDate,
+    beijingDateTime,
+    chineseDate,
+    STAGE_LABELS,
+    STAGE_PUBLIC_TEXT,
+    ROLE_LABELS,
+    siteName: '网上办事大厅',
+    centerName: '市行政服务中心',
+  });
+
+  app.use(securityHeaders(production));
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '7d' : 0, index: false }));
+  app.get('/healthz', async (_req, res) => {
+    await store.ping();
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.use('/api/v1', apiRoutes(ctx));
+  app.use('/staff', staffRoutes(ctx));
+  app.use(publicRoutes(ctx));
+  app.use(notFound);
+  app.use(errorHandler(appDeps.log ?? ((err) => console.error(err))));
+  return app;
+}

@@ -1,0 +1,167 @@
+import { residentIdCheckChar, usccCheckChar } from '../domain/identity';
+import type { Staff } from '../domain/model';
+import type { Stage } from '../domain/stages';
+import { advanceCase, registerCase } from '../services/cases';
+import type { Deps } from '../services/deps';
+import { hashPassword } from '../services/passwords';
+import { DEMO_DEPARTMENTS, DEMO_ITEMS, DEMO_ORGANIZATIONS, DEMO_PERSONS, DEMO_PROJECTS, DEMO_STAFF } from './demo-data';
+
+/** Paths through the stage machine that end in each stage, so every stage has real cases. */
+const PATHS: Stage[][] = [
+  [],
+  [],
+  ['supplement_requested'],
+  ['accepted'],
+  ['not_accepted'],
+  ['accepted', 'under_review'],
+  ['supplement_requested', 'accepted', 'under_review'],
+  ['accepted', 'under_review', 'special_procedure'],
+  ['accepted', 'under_review', 'approved'],
+  ['supplement_requested', 'accepted', 'under_review', 'approved'],
+  ['accepted', 'approved'],
+  ['accepted', 'under_review', 'denied'],
+  ['accepted', 'under_review', 'approved', 'certificate_issued'],
+  ['accepted', 'under_review', 'approved', 'certificate_issued', 'completed'],
+  ['accepted', 'under_review', 'denied', 'completed'],
+  ['accepted', 'withdrawn'],
+];
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Deterministic PRNG (mulberry32) so the demo looks the same on every machine. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Loads departments, windows, accounts, items and ~50 cases into an empty database. */
+export async function loadDemoData(deps: Deps, password: string, caseCount = 48): Promise<void> {
+  const { store } = deps;
+  const rand = prng(20141231);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+
+  const deptIds = new Map<string, number>();
+  for (const d of DEMO_DEPARTMENTS) {
+    const dept = await store.createDepartment({ code: d.code, name: d.name });
+    await store.createWindow({ departmentId: dept.id, ...d.window });
+    deptIds.set(d.code, dept.id);
+  }
+  const passwordHash = await hashPassword(password);
+  const staffByDept = new Map<string, Staff>();
+  let admin: Staff | undefined;
+  for (const s of DEMO_STAFF) {
+    const departmentId = s.department ? (deptIds.get(s.department) as number) : null;
+    const windows = departmentId ? await store.listWindows(departmentId) : [];
+    const staff = await store.createStaff({
+      username: s.username,
+      displayName: s.displayName,
+      role: s.role,
+      departmentId,
+      windowId: windows[0]?.id ?? null,
+      passwordHash,
+      isDemo: true,
+    });
+    if (s.role === 'admin') admin = staff;
+    else if (s.role === 'window_staff' && s.department) staffByDept.set(s.department, staff);
+  }
+  for (const i of DEMO_ITEMS) {
+    await store.createItem({
+      code: i.code,
+      name: i.name,
+      category: i.category,
+      departmentId: deptIds.get(i.department) as number,
+      statutoryDays: i.statutoryDays,
+      promisedDays: i.promisedDays,
+      resultsPublic: i.resultsPublic ?? true,
+      resultValidity: i.resultValidity,
+      status: i.status ?? 'in_force',
+    });
+  }
+
+  // Replay history through the services with a clock set to each event's time.
+  const realNow = deps.clock.now().getTime();
+  let now = realNow - 75 * DAY;
+  const replay: Deps = { ...deps, clock: { now: () => new Date(now) } };
+  const openItems = DEMO_ITEMS.filter((i) => (i.status ?? 'in_force') === 'in_force');
+  const decisionSerial = new Map<string, number>();
+  for (let n = 0; n < caseCount; n++) {
+    const item = openItems[n % openItems.length];
+    const path = PATHS[n % PATHS.length];
+    const staff = staffByDept.get(item.department) ?? (admin as Staff);
+    const org = rand() < 0.6;
+    now = Math.min(now + Math.floor(rand() * 1.1 * DAY), realNow - 2 * 60 * 60 * 1000);
+    const c = await registerCase(replay, staff, {
+      itemCode: item.code,
+      applicant: org
+        ? { name: pick(DEMO_ORGANIZATIONS), kind: 'organization', idNumber: fakeCreditCode(rand), phone: fakeLandline(rand) }
+        : { name: pick(DEMO_PERSONS), kind: 'person', idNumber: fakeResidentId(rand), phone: fakeMobile(rand) },
+      projectName: org ? pick(DEMO_PROJECTS) : undefined,
+    });
+    let at = now;
+    for (const to of path) {
+      at = Math.min(at + Math.floor((0.2 + rand() * 2.5) * DAY), realNow - 60 * 60 * 1000);
+      const saved = now;
+      now = at;
+      const serial = (decisionSerial.get(item.code) ?? 0) + 1;
+      if (to === 'approved') decisionSerial.set(item.code, serial);
+      await advanceCase(replay, staff, c.queryNo, {
+        to,
+        note: noteFor(to),
+        notePublic: to === 'supplement_requested' || to === 'special_procedure',
+        decisionNo: to === 'approved' ? `${item.decisionPrefix}〔2026〕${String(serial).padStart(3, '0')}号` : undefined,
+        reason: reasonFor(to),
+      });
+      now = saved;
+    }
+  }
+}
+
+function noteFor(to: Stage): string | undefined {
+  switch (to) {
+    case 'supplement_requested':
+      return '请补齐：1. 法定代表人身份证明复印件；2. 项目可行性研究报告（盖章原件）。';
+    case 'special_procedure':
+      return '需组织专家评审，预计10个工作日，评审时间不计入办理时限。';
+    case 'under_review':
+      return '材料已流转至业务科室审查。';
+    default:
+      return undefined;
+  }
+}
+
+function reasonFor(to: Stage): string | undefined {
+  if (to === 'denied') return '经现场核查，项目选址不符合相关规划要求。';
+  if (to === 'not_accepted') return '申请事项不属于本机关职权范围，请向县级主管部门申请。';
+  return undefined;
+}
+
+function digits(rand: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += Math.floor(rand() * 10);
+  return s;
+}
+
+function fakeResidentId(rand: () => number): string {
+  const year = 1960 + Math.floor(rand() * 40);
+  const month = String(1 + Math.floor(rand() * 12)).padStart(2, '0');
+  const day = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
+  const first17 = `330802${year}${month}${day}${digits(rand, 3)}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+function fakeCreditCode(rand: () => number): string {
+  const first17 = `91330800${digits(rand, 9)}`;
+  return first17 + usccCheckChar(first17);
+}
+
+function fakeMobile(rand: () => number): string {
+  return `13${Math.floor(rand() * 10)}${digits(rand, 8)}`;
+}
+
+function fakeLandline(rand: () => number): string {
+  return `0570-${3 + Math.floor(rand() * 6)}${digits(rand, 6)}`;
+}

@@ -1,0 +1,108 @@
+import type { ApplicantKind } from './masking';
+import type { Stage } from './stages';
+
+export type Role = 'window_staff' | 'supervisor' | 'admin';
+export const ROLES: readonly Role[] = ['window_staff', 'supervisor', 'admin'];
+export const ROLE_LABELS: Record<Role, string> = {
+  window_staff: '窗口工作人员',
+  supervisor: '科室负责人',
+  admin: '系统管理员',
+};
+
+export interface Department {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export interface ServiceWindow {
+  id: number;
+  departmentId: number;
+  code: string;
+  name: string;
+  location: string;
+}
+
+export interface Staff {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentId: number | null;
+  windowId: number | null;
+  passwordHash: string;
+  isDemo: boolean;
+  active: boolean;
+}
+
+export type ItemStatus = 'in_force' | 'cancelled';
+
+export interface Item {
+  id: number;
+  code: string;
+  name: string;
+  category: string;
+  departmentId: number;
+  department: { code: string; name: string };
+  statutoryDays: number;
+  promisedDays: number;
+  resultsPublic: boolean;
+  resultValidity: string;
+  status: ItemStatus;
+}
+
+export interface Applicant {
+  name: string;
+  kind: ApplicantKind;
+  idNumber: string;
+  phone: string;
+}
+
+export interface Case {
+  id: number;
+  queryNo: string;
+  item: { id: number; code: string; name: string; category: string; promisedDays: number; statutoryDays: number };
+  department: { id: number; code: string; name: string };
+  applicant: Applicant;
+  projectName: string | null;
+  note: string | null;
+  stage: Stage;
+  version: number;
+  registeredBy: number;
+  registeredAt: string;
+  updatedAt: string;
+  decisionNo: string | null;
+  decidedAt: string | null;
+}
+
+export interface StageEvent {
+  id: number;
+  caseId: number;
+  seq: number;
+  fromStage: Stage | null;
+  toStage: Stage;
+  at: string;
+  staffId: number;
+  staffName: string;
+  note: string | null;
+  notePublic: boolean;
+  decisionNo: string | null;
+  reason: string | null;
+}
+
+export interface BulletinEntry {
+  id: number;
+  caseId: number;
+  decisionNo: string;
+  item: { code: string; name: string; category: string };
+  department: { code: string; name: string };
+  applicantName: string;
+  projectName: string | null;
+  decidedAt: string;
+  validity: string;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}

@@ -1,0 +1,17 @@
+import type { Config } from '../config';
+import type { Store } from '../store/store';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a service needs from outside; tests pass their own clock and random source. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  /** 11 crypto-strong symbols of the query-number alphabet. */
+  randomQueryBody: () => string;
+  config: Config;
+}

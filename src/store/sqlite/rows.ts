@@ -1,0 +1,140 @@
+import type { BulletinEntry, Case, Department, Item, ServiceWindow, Staff, StageEvent } from '../../domain/model';
+import type { ApplicantKind } from '../../domain/masking';
+import type { Stage } from '../../domain/stages';
+import type { Role } from '../../domain/model';
+
+/** snake_case rows stay here; everything above the store sees camelCase objects. */
+type Row = Record<string, unknown>;
+
+const str = (v: unknown) => v as string;
+const num = (v: unknown) => v as number;
+const optStr = (v: unknown) => (v === null || v === undefined ? null : (v as string));
+
+export function toDepartment(r: Row): Department {
+  return { id: num(r.id), code: str(r.code), name: str(r.name) };
+}
+
+export function toWindow(r: Row): ServiceWindow {
+  return {
+    id: num(r.id),
+    departmentId: num(r.department_id),
+    code: str(r.code),
+    name: str(r.name),
+    location: str(r.location),
+  };
+}
+
+export function toStaff(r: Row): Staff {
+  return {
+    id: num(r.id),
+    username: str(r.username),
+    displayName: str(r.display_name),
+    role: str(r.role) as Role,
+    departmentId: r.department_id === null ? null : num(r.department_id),
+    windowId: r.window_id === null ? null : num(r.window_id),
+    passwordHash: str(r.password_hash),
+    isDemo: r.is_demo === 1,
+    active: r.active === 1,
+  };
+}
+
+export const ITEM_COLUMNS = `i.id, i.code, i.name, i.category, i.department_id, i.statutory_days, i.promised_days,
+  i.results_public, i.result_validity, i.status, d.code AS dept_code, d.name AS dept_name`;
+
+export function toItem(r: Row): Item {
+  return {
+    id: num(r.id),
+    code: str(r.code),
+    name: str(r.name),
+    category: str(r.category),
+    departmentId: num(r.department_id),
+    department: { code: str(r.dept_code), name: str(r.dept_name) },
+    statutoryDays: num(r.statutory_days),
+    promisedDays: num(r.promised_days),
+    resultsPublic: r.results_public === 1,
+    resultValidity: str(r.result_validity),
+    status: str(r.status) as Item['status'],
+  };
+}
+
+export const CASE_COLUMNS = `c.*, i.code AS item_code, i.name AS item_name, i.category AS item_category,
+  i.promised_days AS item_promised_days, i.statutory_days AS item_statutory_days,
+  d.code AS dept_code, d.name AS dept_name`;
+export const CASE_JOINS = 'JOIN items i ON i.id = c.item_id JOIN departments d ON d.id = c.department_id';
+
+export function toCase(r: Row): Case {
+  return {
+    id: num(r.id),
+    queryNo: str(r.query_no),
+    item: {
+      id: num(r.item_id),
+      code: str(r.item_code),
+      name: str(r.item_name),
+      category: str(r.item_category),
+      promisedDays: num(r.item_promised_days),
+      statutoryDays: num(r.item_statutory_days),
+    },
+    department: { id: num(r.department_id), code: str(r.dept_code), name: str(r.dept_name) },
+    applicant: {
+      name: str(r.applicant_name),
+      kind: str(r.applicant_kind) as ApplicantKind,
+      idNumber: str(r.applicant_id_number),
+      phone: str(r.applicant_phone),
+    },
+    projectName: optStr(r.project_name),
+    note: optStr(r.note),
+    stage: str(r.stage) as Stage,
+    version: num(r.version),
+    registeredBy: num(r.registered_by),
+    registeredAt: str(r.registered_at),
+    updatedAt: str(r.updated_at),
+    decisionNo: optStr(r.decision_no),
+    decidedAt: optStr(r.decided_at),
+  };
+}
+
+export function toStageEvent(r: Row): StageEvent {
+  return {
+    id: num(r.id),
+    caseId: num(r.case_id),
+    seq: num(r.seq),
+    fromStage: optStr(r.from_stage) as Stage | null,
+    toStage: str(r.to_stage) as Stage,
+    at: str(r.at),
+    staffId: num(r.staff_id),
+    staffName: str(r.staff_name),
+    note: optStr(r.note),
+    notePublic: r.note_public === 1,
+    decisionNo: optStr(r.decision_no),
+    reason: optStr(r.reason),
+  };
+}
+
+export const BULLETIN_COLUMNS = `b.id, b.case_id, b.decision_no, b.applicant_name, b.project_name, b.decided_at, b.validity,
+  i.code AS item_code, i.name AS item_name, i.category AS item_category, d.code AS dept_code, d.name AS dept_name`;
+export const BULLETIN_JOINS = 'JOIN items i ON i.id = b.item_id JOIN departments d ON d.id = b.department_id';
+
+export function toBulletinEntry(r: Row): BulletinEntry {
+  return {
+    id: num(r.id),
+    caseId: num(r.case_id),
+    decisionNo: str(r.decision_no),
+    item: { code: str(r.item_code), name: str(r.item_name), category: str(r.item_category) },
+    department: { code: str(r.dept_code), name: str(r.dept_name) },
+    applicantName: str(r.applicant_name),
+    projectName: optStr(r.project_name),
+    decidedAt: str(r.decided_at),
+    validity: str(r.validity),
+  };
+}
+
+export function toSessionRecord(r: Row) {
+  return {
+    id: str(r.id),
+    staffId: num(r.staff_id),
+    csrfToken: str(r.csrf_token),
+    createdAt: str(r.created_at),
+    lastSeenAt: str(r.last_seen_at),
+    expiresAt: str(r.expires_at),
+  };
+}

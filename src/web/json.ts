@@ -1,0 +1,92 @@
+import type { BulletinEntry, Case, Item, StageEvent } from '../domain/model';
+import { formatQueryNo } from '../domain/query-number';
+import { STAGE_LABELS, STAGE_PUBLIC_TEXT, type Stage } from '../domain/stages';
+import type { PublicCaseView } from '../services/cases';
+
+const stageJson = (code: Stage) => ({ code, label: STAGE_LABELS[code] });
+
+export function itemJson(i: Item) {
+  return {
+    code: i.code,
+    name: i.name,
+    category: i.category,
+    department: { code: i.department.code, name: i.department.name },
+    statutoryDays: i.statutoryDays,
+    promisedDays: i.promisedDays,
+  };
+}
+
+/** The public resource: masked applicant, no ID number, no phone. */
+export function publicCaseJson(v: PublicCaseView) {
+  return {
+    queryNo: v.queryNo,
+    queryNoDisplay: formatQueryNo(v.queryNo),
+    item: v.item,
+    department: v.department,
+    applicant: v.applicant,
+    projectName: v.projectName,
+    stage: { ...stageJson(v.stage), description: STAGE_PUBLIC_TEXT[v.stage].now, next: STAGE_PUBLIC_TEXT[v.stage].next },
+    registeredAt: v.registeredAt,
+    updatedAt: v.updatedAt,
+    decisionNo: v.decisionNo,
+    decidedAt: v.decidedAt,
+    version: v.version,
+    timeline: v.timeline.map((t) => ({ stage: stageJson(t.stage), at: t.at, ...(t.note ? { note: t.note } : {}) })),
+  };
+}
+
+/** The staff resource: full applicant data, only ever sent to staff of the case's department. */
+export function staffCaseJson(c: Case, events?: StageEvent[]) {
+  return {
+    queryNo: c.queryNo,
+    queryNoDisplay: formatQueryNo(c.queryNo),
+    item: { code: c.item.code, name: c.item.name, category: c.item.category },
+    department: { code: c.department.code, name: c.department.name },
+    applicant: c.applicant,
+    projectName: c.projectName,
+    note: c.note,
+    stage: stageJson(c.stage),
+    version: c.version,
+    registeredAt: c.registeredAt,
+    updatedAt: c.updatedAt,
+    decisionNo: c.decisionNo,
+    decidedAt: c.decidedAt,
+    ...(events
+      ? {
+          timeline: events.map((e) => ({
+            stage: stageJson(e.toStage),
+            at: e.at,
+            staff: e.staffName,
+            note: e.note,
+            notePublic: e.notePublic,
+            decisionNo: e.decisionNo,
+            reason: e.reason,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function bulletinJson(b: BulletinEntry) {
+  return {
+    id: b.id,
+    decisionNo: b.decisionNo,
+    item: b.item,
+    department: b.department,
+    applicant: b.applicantName,
+    projectName: b.projectName,
+    decidedAt: b.decidedAt,
+    validity: b.validity,
+  };
+}
+
+export function caseEtag(c: { queryNo: string; version: number }): string {
+  return `"${c.queryNo}-v${c.version}"`;
+}
+
+/** Reads the version out of an If-Match value we issued; null if it is not one of ours. */
+export function versionFromEtag(value: string, queryNo: string): number | null {
+  const m = /^(?:W\/)?"([2-9A-HJ-NP-Z]{12})-v(\d{1,9})"$/.exec(value.trim());
+  if (!m || m[1] !== queryNo) return null;
+  return Number(m[2]);
+}

@@ -1,0 +1,296 @@
+/** OpenAPI 3.1 description of /api/v1; a test keeps it in step with the router. */
+const errorRef = { $ref: '#/components/responses/Error' };
+const json = (schema: object) => ({ 'application/json': { schema } });
+const queryNoParam = {
+  name: 'queryNo',
+  in: 'path',
+  required: true,
+  description: '查询号，任意输入形式（大小写、空格、短横线、全角字符均可）',
+  schema: { type: 'string' },
+};
+const stage = {
+  type: 'object',
+  required: ['code', 'label'],
+  properties: { code: { $ref: '#/components/schemas/StageCode' }, label: { type: 'string' } },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: '办件通 Permit Tracker API',
+    version: '1.0.0',
+    description:
+      '行政服务中心办件查询与许可结果公告接口。错误一律为 {"error": {"code", "message", "fields"?}}。工作人员接口需 Authorization: Bearer <token>。',
+  },
+  servers: [{ url: '/api/v1' }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    responses: {
+      Error: { description: '错误', content: json({ $ref: '#/components/schemas/Error' }) },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              fields: { type: 'object', additionalProperties: { type: 'string' } },
+            },
+          },
+        },
+      },
+      StageCode: {
+        type: 'string',
+        enum: [
+          'submitted',
+          'supplement_requested',
+          'accepted',
+          'not_accepted',
+          'under_review',
+          'special_procedure',
+          'approved',
+          'denied',
+          'certificate_issued',
+          'completed',
+          'withdrawn',
+        ],
+      },
+      Department: {
+        type: 'object',
+        required: ['code', 'name'],
+        properties: { code: { type: 'string' }, name: { type: 'string' } },
+      },
+      Item: {
+        type: 'object',
+        required: ['code', 'name', 'category', 'department', 'statutoryDays', 'promisedDays'],
+        properties: {
+          code: { type: 'string' },
+          name: { type: 'string' },
+          category: { type: 'string' },
+          department: { $ref: '#/components/schemas/Department' },
+          statutoryDays: { type: 'integer', description: '法定时限（工作日）' },
+          promisedDays: { type: 'integer', description: '承诺时限（工作日）' },
+        },
+      },
+      PublicCase: {
+        type: 'object',
+        required: ['queryNo', 'item', 'department', 'applicant', 'stage', 'timeline', 'version'],
+        properties: {
+          queryNo: { type: 'string', pattern: '^[2-9A-HJ-NP-Z]{12}$' },
+          queryNoDisplay: { type: 'string', description: 'XXXX-XXXX-XXXX' },
+          item: { type: 'object' },
+          department: { $ref: '#/components/schemas/Department' },
+          applicant: {
+            type: 'object',
+            description: '个人姓名已脱敏（张*），不含证件号码和电话',
+            properties: { name: { type: 'string' }, kind: { enum: ['person', 'organization'] } },
+          },
+          projectName: { type: ['string', 'null'] },
+          stage: { ...stage, properties: { ...stage.properties, description: { type: 'string' }, next: { type: 'string' } } },
+          registeredAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          decisionNo: { type: ['string', 'null'] },
+          decidedAt: { type: ['string', 'null'], format: 'date-time' },
+          version: { type: 'integer' },
+          timeline: {
+            type: 'array',
+            description: '按时间先后',
+            items: {
+              type: 'object',
+              required: ['stage', 'at'],
+              properties: { stage, at: { type: 'string', format: 'date-time' }, note: { type: 'string' } },
+            },
+          },
+        },
+      },
+      StaffCase: {
+        type: 'object',
+        description: '工作人员视图，含申请人完整信息',
+        required: ['queryNo', 'item', 'department', 'applicant', 'stage', 'version'],
+        properties: {
+          queryNo: { type: 'string' },
+          applicant: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              kind: { enum: ['person', 'organization'] },
+              idNumber: { type: 'string' },
+              phone: { type: 'string' },
+            },
+          },
+          stage,
+          version: { type: 'integer' },
+          timeline: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      BulletinEntry: {
+        type: 'object',
+        required: ['id', 'decisionNo', 'item', 'department', 'applicant', 'decidedAt'],
+        properties: {
+          id: { type: 'integer' },
+          decisionNo: { type: 'string' },
+          item: { type: 'object' },
+          department: { $ref: '#/components/schemas/Department' },
+          applicant: { type: 'string', description: '单位全称；个人姓名脱敏' },
+          projectName: { type: ['string', 'null'] },
+          decidedAt: { type: 'string', format: 'date-time' },
+          validity: { type: 'string' },
+        },
+      },
+    },
+  },
+  paths: {
+    '/auth/token': {
+      post: {
+        summary: '工作人员获取访问令牌',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['username', 'password'],
+            properties: { username: { type: 'string' }, password: { type: 'string' } },
+          }),
+        },
+        responses: {
+          200: {
+            description: '令牌',
+            content: json({
+              type: 'object',
+              required: ['token', 'expiresAt'],
+              properties: { token: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } },
+            }),
+          },
+          400: errorRef,
+          401: errorRef,
+          429: errorRef,
+        },
+      },
+    },
+    '/items': {
+      get: {
+        summary: '现行有效的审批事项',
+        responses: {
+          200: { description: '事项列表', content: json({ type: 'array', items: { $ref: '#/components/schemas/Item' } }) },
+        },
+      },
+    },
+    '/cases': {
+      post: {
+        summary: '登记办件（窗口收件），生成查询号',
+        security: [{ bearer: [] }],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['itemCode', 'applicant'],
+            properties: {
+              itemCode: { type: 'string' },
+              applicant: {
+                type: 'object',
+                required: ['name', 'kind', 'idNumber', 'phone'],
+                properties: {
+                  name: { type: 'string' },
+                  kind: { enum: ['person', 'organization'] },
+                  idNumber: { type: 'string', description: '居民身份证号码或统一社会信用代码' },
+                  phone: { type: 'string' },
+                },
+              },
+              projectName: { type: 'string' },
+              note: { type: 'string' },
+            },
+          }),
+        },
+        responses: {
+          201: {
+            description: '已登记；Location 指向该办件',
+            headers: { Location: { schema: { type: 'string' } }, ETag: { schema: { type: 'string' } } },
+            content: json({ $ref: '#/components/schemas/StaffCase' }),
+          },
+          400: errorRef,
+          401: errorRef,
+          403: errorRef,
+        },
+      },
+    },
+    '/cases/{queryNo}': {
+      get: {
+        summary: '按查询号查询办件（公开摘要）',
+        parameters: [queryNoParam],
+        responses: {
+          200: {
+            description: '办件公开信息',
+            headers: { ETag: { schema: { type: 'string' } } },
+            content: json({ $ref: '#/components/schemas/PublicCase' }),
+          },
+          304: { description: '未变化（If-None-Match）' },
+          400: { description: 'invalid_query_no：查询号格式或校验位有误', content: json({ $ref: '#/components/schemas/Error' }) },
+          404: { description: 'case_not_found', content: json({ $ref: '#/components/schemas/Error' }) },
+          429: errorRef,
+        },
+      },
+    },
+    '/cases/{queryNo}/transitions': {
+      post: {
+        summary: '变更办理阶段',
+        security: [{ bearer: [] }],
+        parameters: [
+          queryNoParam,
+          { name: 'If-Match', in: 'header', required: false, description: '上次读取的 ETag', schema: { type: 'string' } },
+        ],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['to'],
+            properties: {
+              to: { $ref: '#/components/schemas/StageCode' },
+              note: { type: 'string' },
+              notePublic: { type: 'boolean', description: '办理意见是否向申请人公开' },
+              decisionNo: { type: 'string', description: '准予许可时必填' },
+              reason: { type: 'string', description: '不予许可、不予受理时必填' },
+            },
+          }),
+        },
+        responses: {
+          200: { description: '已变更', content: json({ $ref: '#/components/schemas/StaffCase' }) },
+          400: errorRef,
+          401: errorRef,
+          403: errorRef,
+          404: errorRef,
+          409: { description: 'invalid_transition', content: json({ $ref: '#/components/schemas/Error' }) },
+          412: { description: 'stale_version：If-Match 已过期', content: json({ $ref: '#/components/schemas/Error' }) },
+        },
+      },
+    },
+    '/bulletin': {
+      get: {
+        summary: '许可结果公告（最新在前）',
+        parameters: [{ name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } }],
+        responses: {
+          200: {
+            description: '公告分页',
+            content: json({
+              type: 'object',
+              required: ['entries', 'page', 'total'],
+              properties: {
+                entries: { type: 'array', items: { $ref: '#/components/schemas/BulletinEntry' } },
+                page: { type: 'integer' },
+                pageSize: { type: 'integer' },
+                total: { type: 'integer' },
+              },
+            }),
+          },
+          400: errorRef,
+        },
+      },
+    },
+    '/openapi.json': {
+      get: { summary: '本接口说明（OpenAPI 3.1）', responses: { 200: { description: 'OpenAPI 文档' } } },
+    },
+  },
+} as const;

@@ -1,0 +1,54 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../domain/errors';
+
+/**
+ * Fixed-window counter per key, in memory. Bounded: expired windows are swept, so a flood of
+ * distinct IPs cannot grow it without limit.
+ */
+export class RateLimiter {
+  private readonly hits = new Map<string, { count: number; resetAt: number }>();
+  private lastSweep = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts one hit; returns seconds to wait when over the limit, else 0. */
+  hit(key: string): number {
+    const now = this.now();
+    this.sweep(now);
+    let entry = this.hits.get(key);
+    if (!entry || entry.resetAt <= now) {
+      entry = { count: 0, resetAt: now + this.windowMs };
+      this.hits.set(key, entry);
+    }
+    entry.count++;
+    return entry.count > this.limit ? Math.max(1, Math.ceil((entry.resetAt - now) / 1000)) : 0;
+  }
+
+  reset(key: string): void {
+    this.hits.delete(key);
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < this.windowMs && this.hits.size < 100_000) return;
+    this.lastSweep = now;
+    for (const [k, v] of this.hits) if (v.resetAt <= now) this.hits.delete(k);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(readonly retryAfterSeconds: number, message = '操作过于频繁，请稍后再试') {
+    super(429, 'rate_limited', message);
+  }
+}
+
+export function rateLimit(limiter: RateLimiter, keyOf: (req: Request) => string = (req) => req.ip ?? 'unknown') {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const wait = limiter.hit(keyOf(req));
+    if (wait > 0) return next(new TooManyRequestsError(wait));
+    next();
+  };
+}

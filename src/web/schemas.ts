@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors';
+import { isValidCreditCode, isValidPhone, isValidResidentId, normalizeIdentifier } from '../domain/identity';
+import { STAGES } from '../domain/stages';
+
+const text = (max: number, label: string) =>
+  z.string({ error: `请填写${label}` }).trim().max(max, `${label}不能超过${max}个字`);
+const required = (max: number, label: string) => text(max, label).min(1, `请填写${label}`);
+const optionalText = (max: number, label: string) =>
+  z
+    .string({ error: `${label}格式有误` })
+    .trim()
+    .max(max, `${label}不能超过${max}个字`)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+export const applicantSchema = z
+  .object({
+    name: required(100, '申请人名称'),
+    kind: z.enum(['person', 'organization'], { error: '申请人类型须为 person（个人）或 organization（单位）' }),
+    idNumber: z.string({ error: '请填写证件号码' }).transform(normalizeIdentifier),
+    phone: z.string({ error: '请填写联系电话' }).transform((v) => v.normalize('NFKC').replace(/\s/g, '')),
+  })
+  .superRefine((a, ctx) => {
+    if (a.kind === 'person' && !isValidResidentId(a.idNumber)) {
+      ctx.addIssue({ code: 'custom', path: ['idNumber'], message: '身份证号码有误，请核对（18位，末位校验码）' });
+    }
+    if (a.kind === 'organization' && !isValidCreditCode(a.idNumber)) {
+      ctx.addIssue({ code: 'custom', path: ['idNumber'], message: '统一社会信用代码有误，请核对（18位）' });
+    }
+    if (!isValidPhone(a.phone)) {
+      ctx.addIssue({ code: 'custom', path: ['phone'], message: '联系电话有误：请填写11位手机号或带区号的固定电话' });
+    }
+  });
+
+export const registerCaseSchema = z.object({
+  itemCode: required(40, '审批事项'),
+  applicant: applicantSchema,
+  projectName: optionalText(200, '项目名称'),
+  note: optionalText(1000, '备注'),
+});
+
+export const transitionSchema = z.object({
+  to: z.enum(STAGES, { error: '目标阶段无效' }),
+  note: optionalText(1000, '办理意见'),
+  notePublic: z.boolean({ error: 'notePublic 须为 true 或 false' }).optional(),
+  decisionNo: optionalText(100, '决定文号'),
+  reason: optionalText(1000, '理由'),
+});
+
+export const loginSchema = z.object({
+  username: required(50, '用户名'),
+  password: z.string({ error: '请填写密码' }).min(1, '请填写密码').max(200, '密码过长'),
+});
+
+export const pageQuerySchema = z.object({
+  page: z.coerce.number({ error: '页码须为正整数' }).int('页码须为正整数').min(1, '页码须为正整数').max(100000, '页码过大').default(1),
+});
+
+/** Parses input with a schema; failure becomes a 400 naming each bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '_';
+    fields[key] ??= issue.message;
+  }
+  throw new ValidationError(fields);
+}

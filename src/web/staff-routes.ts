@@ -1,0 +1,218 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { WebContext } from '../app';
+import { AppError, ValidationError } from '../domain/errors';
+import type { Staff } from '../domain/model';
+import { isStage, allowedNextStages, STAGES, type Stage } from '../domain/stages';
+import { departmentScope } from '../services/access';
+import { advanceCase, findCaseForStaff, registerCase } from '../services/cases';
+import { rateLimit } from './rate-limit';
+import { loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
+import {
+  clearSessionCookie,
+  requireStaffPage,
+  setSessionCookie,
+  staffSession,
+  verifyCsrf,
+} from './security';
+import { pagination } from './view-helpers';
+
+const CASES_PAGE_SIZE = 25;
+
+/** Only same-site staff paths may be a post-login destination (no open redirect). */
+function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/staff(\/[A-Za-z0-9\-_/?=&%.]*)?$/.test(value) && !value.startsWith('//')
+    ? value
+    : '/staff';
+}
+
+const field = (body: Record<string, unknown>, name: string) =>
+  typeof body[name] === 'string' ? (body[name] as string) : undefined;
+
+export function staffRoutes(ctx: WebContext): Router {
+  const { deps, auth, config } = ctx;
+  const production = config.env === 'production';
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  router.use(staffSession(auth, production));
+  router.use(verifyCsrf);
+  const staffOf = (res: Response) => res.locals.staff as Staff;
+
+  router.get('/login', (req, res) => {
+    if (res.locals.staff) return res.redirect(303, '/staff');
+    res.render('staff/login', { title: '工作人员登录', next: safeNext(req.query.next), username: '', error: null });
+  });
+
+  router.post('/login', rateLimit(ctx.loginLimiter), async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const next = safeNext(body.next);
+    const username = field(body, 'username') ?? '';
+    const fail = (status: number, error: string) =>
+      res.status(status).render('staff/login', { title: '工作人员登录', next, username: username.slice(0, 50), error });
+    let input;
+    try {
+      input = parseInput(loginSchema, body);
+    } catch {
+      return fail(400, '请填写用户名和密码');
+    }
+    const staff = await auth.authenticate(input.username, input.password);
+    if (!staff) return fail(401, '用户名或密码错误');
+    const oldToken = res.locals.sessionToken as string | undefined;
+    if (oldToken) await auth.endSession(oldToken);
+    const session = await auth.startSession(staff);
+    setSessionCookie(res, session.token, production);
+    res.redirect(303, next);
+  });
+
+  router.use(requireStaffPage);
+
+  router.post('/logout', async (_req, res) => {
+    await auth.endSession(res.locals.sessionToken as string);
+    clearSessionCookie(res, production);
+    res.redirect(303, '/staff/login?out=1');
+  });
+
+  router.get('/', async (req, res) => {
+    const staff = staffOf(res);
+    const stage = isStage(req.query.stage) ? req.query.stage : undefined;
+    const itemCode = typeof req.query.item === 'string' ? req.query.item.slice(0, 40) : '';
+    const page = /^\d{1,6}$/.test(String(req.query.page ?? '')) ? Math.max(1, Number(req.query.page)) : 1;
+    const scope = departmentScope(staff);
+    const items = await deps.store.listItems({ inForceOnly: false, departmentId: scope });
+    const item = items.find((i) => i.code === itemCode);
+    const result = await deps.store.listCases({
+      departmentId: scope,
+      stage,
+      itemId: item?.id,
+      limit: CASES_PAGE_SIZE,
+      offset: (page - 1) * CASES_PAGE_SIZE,
+    });
+    const params = new URLSearchParams();
+    if (stage) params.set('stage', stage);
+    if (item) params.set('item', item.code);
+    const base = `/staff${params.size ? `?${params}` : ''}`;
+    res.render('staff/cases', {
+      title: '办件列表',
+      cases: result.rows,
+      total: result.total,
+      items,
+      stages: STAGES,
+      filter: { stage: stage ?? '', item: item?.code ?? '' },
+      pager: pagination(page, CASES_PAGE_SIZE, result.total, base),
+    });
+  });
+
+  const renderRegisterForm = async (res: Response, status: number, values: object, errors: Record<string, string>) => {
+    const items = await deps.store.listItems({ inForceOnly: true, departmentId: departmentScope(staffOf(res)) });
+    res.status(status).render('staff/register', { title: '登记办件', items, values, errors });
+  };
+
+  router.get('/cases/new', async (_req, res) => {
+    await renderRegisterForm(res, 200, { applicantKind: 'person' }, {});
+  });
+
+  router.post('/cases', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const values = {
+      itemCode: field(body, 'itemCode') ?? '',
+      applicantKind: field(body, 'applicantKind') ?? '',
+      applicantName: field(body, 'applicantName') ?? '',
+      idNumber: field(body, 'idNumber') ?? '',
+      phone: field(body, 'phone') ?? '',
+      projectName: field(body, 'projectName') ?? '',
+      note: field(body, 'note') ?? '',
+    };
+    try {
+      const input = parseInput(registerCaseSchema, {
+        itemCode: values.itemCode,
+        applicant: { name: values.applicantName, kind: values.applicantKind, idNumber: values.idNumber, phone: values.phone },
+        projectName: values.projectName,
+        note: values.note,
+      });
+      const c = await registerCase(deps, staffOf(res), input);
+      res.redirect(303, `/staff/cases/${c.queryNo}/receipt`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await renderRegisterForm(res, 400, values, formErrors(err.fields ?? {}));
+    }
+  });
+
+  const renderCasePage = async (
+    req: Request,
+    res: Response,
+    status: number,
+    extra: { errors?: Record<string, string>; formTo?: Stage; values?: object; message?: string } = {},
+  ) => {
+    const { case: c, events } = await findCaseForStaff(deps, staffOf(res), req.params.queryNo);
+    res.status(status).render('staff/case', {
+      title: `办件 ${c.queryNo}`,
+      c,
+      events,
+      next: allowedNextStages(c.stage),
+      moved: isStage(req.query.moved) ? req.query.moved : null,
+      errors: extra.errors ?? {},
+      formTo: extra.formTo ?? null,
+      values: extra.values ?? {},
+      message: extra.message ?? null,
+    });
+  };
+
+  router.get('/cases/:queryNo', (req, res) => renderCasePage(req, res, 200));
+
+  router.get('/cases/:queryNo/receipt', async (req, res) => {
+    const { case: c } = await findCaseForStaff(deps, staffOf(res), req.params.queryNo);
+    const origin = `${req.protocol}://${req.get('host')}`;
+    res.render('staff/receipt', { title: '受理回执', c, lookupUrl: `${origin}/lookup?no=${c.queryNo}` });
+  });
+
+  router.post('/cases/:queryNo/transitions', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const to = field(body, 'to');
+    const values = {
+      note: field(body, 'note') ?? '',
+      decisionNo: field(body, 'decisionNo') ?? '',
+      reason: field(body, 'reason') ?? '',
+      notePublic: body.notePublic === 'on',
+    };
+    const version = /^\d{1,9}$/.test(field(body, 'version') ?? '') ? Number(body.version) : undefined;
+    try {
+      const input = parseInput(transitionSchema, {
+        to,
+        note: values.note,
+        decisionNo: values.decisionNo,
+        reason: values.reason,
+        notePublic: values.notePublic,
+      });
+      const c = await advanceCase(deps, staffOf(res), req.params.queryNo, input, version);
+      res.redirect(303, `/staff/cases/${c.queryNo}?moved=${c.stage}`);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        return renderCasePage(req, res, 400, {
+          errors: formErrors(err.fields ?? {}),
+          formTo: isStage(to) ? to : undefined,
+          values,
+        });
+      }
+      if (err instanceof AppError && (err.status === 409 || err.status === 412)) {
+        return renderCasePage(req, res, 409, { message: err.message });
+      }
+      throw err;
+    }
+  });
+
+  return router;
+}
+
+/** Maps API field paths (applicant.idNumber) to form field names (idNumber). */
+function formErrors(fields: Record<string, string>): Record<string, string> {
+  const names: Record<string, string> = {
+    'applicant.name': 'applicantName',
+    'applicant.kind': 'applicantKind',
+    'applicant.idNumber': 'idNumber',
+    'applicant.phone': 'phone',
+  };
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [names[k] ?? k, v]));
+}
