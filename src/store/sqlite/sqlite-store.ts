@@ -366,10 +366,14 @@ export class SqliteStore implements Store {
   }
 }
 
+/** Duck-typed: under Jest, better-sqlite3's SqliteError may come from another realm's Error. */
 function isUniqueViolation(err: unknown, column: string): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
   return (
-    err instanceof Error &&
-    (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    err.message.includes(column)
+    typeof e === 'object' &&
+    e !== null &&
+    e.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    typeof e.message === 'string' &&
+    e.message.includes(column)
   );
 }

@@ -1,0 +1,40 @@
+import type { Express } from 'express';
+import { customAlphabet } from 'nanoid';
+import { createApp } from './app';
+import { ConfigError, DEFAULT_DEMO_PASSWORD, type Config } from './config';
+import { loadDemoData } from './demo/load-demo';
+import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
+import { resolveSessionSecret } from './services/auth';
+import { systemClock } from './services/deps';
+import { verifyPassword } from './services/passwords';
+import type { Store } from './store/store';
+import { SqliteStore } from './store/sqlite/sqlite-store';
+
+/** In production, no account may still carry the published demo password. */
+async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
+  for (const s of await store.listDemoStaff()) {
+    if (s.active && (await verifyPassword(DEFAULT_DEMO_PASSWORD, s.passwordHash))) {
+      throw new ConfigError(
+        `Demo account "${s.username}" still has the default demo password; change it or disable the account before running with NODE_ENV=production.`,
+      );
+    }
+  }
+}
+
+/** Opens and migrates the database, loads demo data if asked, and builds the app. */
+export async function prepareApp(config: Config): Promise<{ store: Store; app: Express; demoLoaded: boolean }> {
+  const store = new SqliteStore({ file: config.databaseFile });
+  try {
+    const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
+    const demoLoaded = config.demoData && (await store.isEmpty());
+    if (demoLoaded) {
+      await loadDemoData({ store, clock: systemClock, config, randomQueryBody }, config.demoPassword);
+    }
+    if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
+    const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
+    return { store, app: createApp({ store, config, sessionSecret, randomQueryBody }), demoLoaded };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

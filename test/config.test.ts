@@ -1,0 +1,43 @@
+import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig } from '../src/config';
+
+describe('configuration from the environment', () => {
+  it('has documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      env: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      demoData: true,
+      demoPassword: DEFAULT_DEMO_PASSWORD,
+      lookupRateLimit: 120,
+      trustProxy: false,
+    });
+    expect(c.databaseFile).toMatch(/db[/\\]tracker\.sqlite$/);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DEMO_DATA: 'yes' }, 'DEMO_DATA'],
+    [{ LOOKUP_RATE_LIMIT: '0' }, 'LOOKUP_RATE_LIMIT'],
+    [{ NODE_ENV: 'production' }, 'SESSION_SECRET'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    [{ DEMO_PASSWORD: 'short' }, 'DEMO_PASSWORD'],
+    [{ TRUST_PROXY: 'maybe!' }, 'TRUST_PROXY'],
+  ])('when %j, then start-up stops naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('reads TRUST_PROXY as a hop count, on, or a list', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'on' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+  });
+
+  it('accepts production with a long secret', () => {
+    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), DEMO_DATA: 'off' });
+    expect(c.env).toBe('production');
+    expect(c.demoData).toBe(false);
+  });
+});

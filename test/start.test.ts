@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { loadConfig } from '../src/config';
+import { STAGES } from '../src/domain/stages';
+import { prepareApp } from '../src/start';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store';
+
+describe('start-up', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bjt-start-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = () => path.join(dir, 'tracker.sqlite');
+
+  it('loads demo data into an empty database once, covering every stage, and the demo accounts log in', async () => {
+    const config = loadConfig({ DATABASE_FILE: file(), NODE_ENV: 'test' });
+    const first = await prepareApp(config);
+    expect(first.demoLoaded).toBe(true);
+    const cases = await first.store.listCases({ limit: 1000, offset: 0 });
+    expect(cases.total).toBeGreaterThanOrEqual(36);
+    expect(new Set(cases.rows.map((c) => c.stage))).toEqual(new Set(STAGES));
+    expect((await first.store.listDepartments()).length).toBeGreaterThanOrEqual(4);
+    expect((await first.store.listItems({ inForceOnly: true })).length).toBeGreaterThanOrEqual(12);
+    const items = await request(first.app).get('/api/v1/items').expect(200);
+    expect(items.body.map((i: { category: string }) => i.category)).toEqual(
+      expect.arrayContaining(['企业资质审批', '取水许可', '水土保持方案', '土地登记']),
+    );
+    await request(first.app).post('/api/v1/auth/token').send({ username: 'shuili', password: config.demoPassword }).expect(200);
+    const bulletin = await request(first.app).get('/api/v1/bulletin').expect(200);
+    expect(bulletin.body.total).toBeGreaterThan(0);
+    await first.store.close();
+
+    const second = await prepareApp(config);
+    expect(second.demoLoaded).toBe(false);
+    expect((await second.store.listCases({ limit: 1, offset: 0 })).total).toBe(cases.total);
+    await second.store.close();
+  });
+
+  it('with DEMO_DATA=off, an empty database stays empty', async () => {
+    const { store, demoLoaded } = await prepareApp(loadConfig({ DATABASE_FILE: file(), DEMO_DATA: 'off' }));
+    expect(demoLoaded).toBe(false);
+    expect(await store.isEmpty()).toBe(true);
+    await store.close();
+  });
+
+  it('in production, refuses to start while a demo account has the default password', async () => {
+    await expect(
+      prepareApp(loadConfig({ DATABASE_FILE: file(), NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) })),
+    ).rejects.toThrow(/default demo password/);
+  });
+
+  it('keeps a generated session secret in the database when none is configured', async () => {
+    const config = loadConfig({ DATABASE_FILE: file(), DEMO_DATA: 'off' });
+    const a = await prepareApp(config);
+    await a.store.close();
+    const store = new SqliteStore({ file: file() });
+    const secret = await store.getSetting('session_secret');
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    await store.close();
+  });
+});

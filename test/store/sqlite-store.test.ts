@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MIGRATIONS_DIR } from '../../src/paths';
+import { migrateSqlite, readMigrations } from '../../src/store/migrate';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { at, queryNoFor, runStoreContract } from './store-contract';
+
+/** A fresh directory in the OS temp dir per store; removed with the -wal and -shm files on cleanup. */
+function tempDbFile(): { file: string; removeDir: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'permit-tracker-store-'));
+  return { file: path.join(dir, 'test.sqlite'), removeDir: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+runStoreContract('SqliteStore', async () => {
+  const { file, removeDir } = tempDbFile();
+  const store = new SqliteStore({ file });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      removeDir();
+    },
+  };
+});
+
+describe('SqliteStore specifics', () => {
+  let file: string;
+  let removeDir: () => void;
+  const opened: SqliteStore[] = [];
+
+  function open(): SqliteStore {
+    const s = new SqliteStore({ file });
+    opened.push(s);
+    return s;
+  }
+
+  beforeEach(() => {
+    ({ file, removeDir } = tempDbFile());
+  });
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    removeDir();
+  });
+
+  async function seedCase(store: SqliteStore) {
+    const d = await store.createDepartment({ code: 'D01', name: '市水利局' });
+    const staff = await store.createStaff({
+      username: 'wang',
+      displayName: '王收件',
+      role: 'window_staff',
+      departmentId: d.id,
+      windowId: null,
+      passwordHash: 'h',
+      isDemo: false,
+    });
+    const item = await store.createItem({
+      code: 'SL-001',
+      name: '取水许可',
+      category: '取水许可',
+      departmentId: d.id,
+      statutoryDays: 20,
+      promisedDays: 10,
+      resultsPublic: true,
+      resultValidity: '',
+      status: 'in_force',
+    });
+    let c = await store.registerCase({
+      queryNo: queryNoFor(1),
+      itemId: item.id,
+      departmentId: d.id,
+      applicant: { name: '张三', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+      projectName: null,
+      note: null,
+      registeredBy: staff.id,
+      at: at(1),
+    });
+    c = await store.advanceCase({
+      caseId: c.id,
+      expectedVersion: 1,
+      from: 'submitted',
+      event: { to: 'accepted', at: at(2), staffId: staff.id, note: '受理', notePublic: false, decisionNo: null, reason: null },
+    });
+    return { c, staff, item, d };
+  }
+
+  describe('migrations', () => {
+    it('when a new file is opened, then every migration is applied once and recorded in schema_migrations', () => {
+      const store = open();
+      const rows = store.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as {
+        version: number;
+        name: string;
+        applied_at: string;
+      }[];
+      const expected = readMigrations(MIGRATIONS_DIR);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(rows.map((r) => [r.version, r.name])).toEqual(expected.map((m) => [m.version, m.name]));
+      expect(rows[0]).toMatchObject({ version: 1, name: 'initial' });
+      for (const r of rows) expect(new Date(r.applied_at).toISOString()).toBe(r.applied_at);
+    });
+
+    it('when the same file is opened again, then nothing is applied twice and the data is still there', async () => {
+      const first = open();
+      const { c } = await seedCase(first);
+      const before = first.db.prepare('SELECT * FROM schema_migrations ORDER BY version').all();
+      await first.close();
+
+      const second = open();
+      expect(second.db.prepare('SELECT * FROM schema_migrations ORDER BY version').all()).toEqual(before);
+      expect(migrateSqlite(second.db, MIGRATIONS_DIR)).toEqual([]);
+      expect(second.db.prepare('SELECT * FROM schema_migrations ORDER BY version').all()).toEqual(before);
+      expect(await second.findCaseByQueryNo(c.queryNo)).toEqual(c);
+      expect(await second.listStageEvents(c.id)).toHaveLength(2);
+    });
+
+    it('when a migrations directory has a gap in its numbers, then it is refused', () => {
+      const dir = path.join(path.dirname(file), 'migrations');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, '001-a.sql'), 'CREATE TABLE a (x INTEGER);');
+      fs.writeFileSync(path.join(dir, '003-c.sql'), 'CREATE TABLE c (x INTEGER);');
+      expect(() => readMigrations(dir)).toThrow(/without gaps/);
+    });
+  });
+
+  describe('connection settings', () => {
+    it.each<[string, string, unknown]>([
+      ['journal_mode', 'journal_mode', 'wal'],
+      ['foreign_keys', 'foreign_keys', 1],
+      ['synchronous (NORMAL = 1)', 'synchronous', 1],
+      ['busy_timeout', 'busy_timeout', 5000],
+    ])('when a store is opened, then %s is set', (_l, pragma, value) => {
+      const store = open();
+      expect(store.db.pragma(pragma, { simple: true })).toBe(value);
+    });
+
+    it('when a row points at a missing parent, then the foreign key refuses it', () => {
+      const store = open();
+      expect(() =>
+        store.db.prepare("INSERT INTO windows (department_id, code, name) VALUES (999, 'W01', 'x')").run(),
+      ).toThrow(/FOREIGN KEY/);
+    });
+  });
+
+  describe('stage events are an append-only log', () => {
+    it.each([
+      ['an UPDATE of the note', 'UPDATE stage_events SET note = ? WHERE case_id = ?', ['改过的']],
+      ['an UPDATE of the stage', 'UPDATE stage_events SET to_stage = ? WHERE case_id = ?', ['approved']],
+      ['a DELETE of one event', 'DELETE FROM stage_events WHERE case_id = ? AND seq = 2', []],
+      ['a DELETE of all events', 'DELETE FROM stage_events WHERE case_id = ?', []],
+    ])('when someone tries %s through the db handle, then it is refused and the log is unchanged', async (_l, sql, extra) => {
+      const store = open();
+      const { c } = await seedCase(store);
+      const before = await store.listStageEvents(c.id);
+      expect(() => store.db.prepare(sql).run(...extra, c.id)).toThrow(/stage events are immutable/);
+      expect(await store.listStageEvents(c.id)).toEqual(before);
+    });
+
+    it('when a duplicate seq is inserted for a case, then the unique constraint refuses it', async () => {
+      const store = open();
+      const { c, staff } = await seedCase(store);
+      expect(() =>
+        store.db
+          .prepare(
+            "INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id) VALUES (?, 2, 'accepted', 'withdrawn', ?, ?)",
+          )
+          .run(c.id, at(3), staff.id),
+      ).toThrow(/UNIQUE/);
+    });
+  });
+});

@@ -1,0 +1,804 @@
+/**
+ * The behaviour every Store adapter must show. An adapter's test file calls
+ * runStoreContract(name, makeStore); makeStore gives a fresh, migrated, empty store per test.
+ */
+import { AppError, StaleVersionError } from '../../src/domain/errors';
+import type { Case, Department, Item, ServiceWindow, Staff } from '../../src/domain/model';
+import { QUERY_NO_ALPHABET, createQueryNo } from '../../src/domain/query-number';
+import type { Stage } from '../../src/domain/stages';
+import {
+  DuplicateQueryNoError,
+  type AdvanceCase,
+  type NewBulletinEntry,
+  type NewCase,
+  type NewItem,
+  type NewStaff,
+  type Store,
+} from '../../src/store/store';
+
+export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+
+/** A valid query number per integer, deterministic. */
+export function queryNoFor(n: number): string {
+  let body = '';
+  let v = n;
+  for (let i = 0; i < 11; i++) {
+    body = QUERY_NO_ALPHABET[v % 32] + body;
+    v = Math.floor(v / 32);
+  }
+  return createQueryNo(body);
+}
+
+/** 2024-03-01 10:mm UTC, as stored. */
+export function at(minute: number): string {
+  return new Date(Date.UTC(2024, 2, 1, 10, minute)).toISOString();
+}
+
+interface Fixture {
+  deptA: Department;
+  deptB: Department;
+  windowA: ServiceWindow;
+  registrar: Staff;
+  reviewer: Staff;
+  itemA1: Item;
+  itemA2: Item;
+  itemB1: Item;
+}
+
+function newItem(code: string, departmentId: number, extra: Partial<NewItem> = {}): NewItem {
+  return {
+    code,
+    name: `事项${code}`,
+    category: '取水许可',
+    departmentId,
+    statutoryDays: 20,
+    promisedDays: 10,
+    resultsPublic: true,
+    resultValidity: '5年',
+    status: 'in_force',
+    ...extra,
+  };
+}
+
+function newStaff(username: string, departmentId: number | null, extra: Partial<NewStaff> = {}): NewStaff {
+  return {
+    username,
+    displayName: `员工${username}`,
+    role: 'window_staff',
+    departmentId,
+    windowId: null,
+    passwordHash: `hash-of-${username}`,
+    isDemo: false,
+    ...extra,
+  };
+}
+
+async function seed(store: Store): Promise<Fixture> {
+  const deptA = await store.createDepartment({ code: 'D01', name: '市水利局' });
+  const deptB = await store.createDepartment({ code: 'D02', name: '市自然资源和规划局' });
+  const windowA = await store.createWindow({ departmentId: deptA.id, code: 'W01', name: '水利窗口', location: '二楼12号' });
+  const registrar = await store.createStaff(newStaff('wang', deptA.id, { displayName: '王收件', windowId: windowA.id }));
+  const reviewer = await store.createStaff(newStaff('li', deptA.id, { displayName: '李审查', role: 'supervisor' }));
+  const itemA1 = await store.createItem(newItem('SL-001', deptA.id, { name: '取水许可', category: '取水许可' }));
+  const itemA2 = await store.createItem(newItem('SL-002', deptA.id, { name: '水土保持方案审批', category: '水土保持方案' }));
+  const itemB1 = await store.createItem(newItem('ZR-001', deptB.id, { name: '土地登记', category: '土地登记' }));
+  return { deptA, deptB, windowA, registrar, reviewer, itemA1, itemA2, itemB1 };
+}
+
+function newCase(f: Fixture, n: number, extra: Partial<NewCase> = {}): NewCase {
+  return {
+    queryNo: queryNoFor(n),
+    itemId: f.itemA1.id,
+    departmentId: f.deptA.id,
+    applicant: { name: '张三', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+    projectName: `项目${n}`,
+    note: `收件备注${n}`,
+    registeredBy: f.registrar.id,
+    at: at(n),
+    ...extra,
+  };
+}
+
+interface Move {
+  to: Stage;
+  at: string;
+  note?: string | null;
+  notePublic?: boolean;
+  decisionNo?: string | null;
+  reason?: string | null;
+  decision?: AdvanceCase['decision'];
+  bulletin?: NewBulletinEntry;
+  expectedVersion?: number;
+  from?: Stage;
+}
+
+function advanceOf(c: Case, staffId: number, m: Move): AdvanceCase {
+  return {
+    caseId: c.id,
+    expectedVersion: m.expectedVersion ?? c.version,
+    from: m.from ?? c.stage,
+    event: {
+      to: m.to,
+      at: m.at,
+      staffId,
+      note: m.note ?? null,
+      notePublic: m.notePublic ?? false,
+      decisionNo: m.decisionNo ?? null,
+      reason: m.reason ?? null,
+    },
+    ...(m.decision ? { decision: m.decision } : {}),
+    ...(m.bulletin ? { bulletin: m.bulletin } : {}),
+  };
+}
+
+function bulletinOf(decisionNo: string, decidedAt: string, applicantName = '张*'): NewBulletinEntry {
+  return { decisionNo, applicantName, projectName: '某某引水工程', decidedAt, validity: '5年' };
+}
+
+async function errorOf(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+export function runStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await makeStore());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    describe('lifecycle', () => {
+      it('when pinged, then it answers', async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+
+      it('when closed twice, then the second close is harmless', async () => {
+        await store.close();
+        await expect(store.close()).resolves.toBeUndefined();
+      });
+    });
+
+    describe('settings', () => {
+      it('when a key was never written, then it reads null', async () => {
+        expect(await store.getSetting('session_secret')).toBeNull();
+      });
+
+      it('when two writers put the same key, then the first value wins and both are told it', async () => {
+        expect(await store.putSettingIfAbsent('session_secret', 'first')).toBe('first');
+        expect(await store.putSettingIfAbsent('session_secret', 'second')).toBe('first');
+        expect(await store.getSetting('session_secret')).toBe('first');
+      });
+
+      it('when different keys are written, then each keeps its own value', async () => {
+        await store.putSettingIfAbsent('a', '1');
+        await store.putSettingIfAbsent('b', '2');
+        expect(await store.getSetting('a')).toBe('1');
+        expect(await store.getSetting('b')).toBe('2');
+      });
+
+      it('when the value is empty or long Unicode text, then it is kept exactly', async () => {
+        const long = '办件通'.repeat(1000);
+        expect(await store.putSettingIfAbsent('empty', '')).toBe('');
+        expect(await store.putSettingIfAbsent('long', long)).toBe(long);
+        expect(await store.getSetting('empty')).toBe('');
+        expect(await store.getSetting('long')).toBe(long);
+      });
+    });
+
+    describe('isEmpty', () => {
+      it('when the store is new, then it is empty', async () => {
+        expect(await store.isEmpty()).toBe(true);
+      });
+
+      it('when only settings were written (as at every start), then it is still empty', async () => {
+        await store.putSettingIfAbsent('session_secret', 'x');
+        expect(await store.isEmpty()).toBe(true);
+      });
+
+      it('when a staff member exists, then it is not empty', async () => {
+        await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        expect(await store.isEmpty()).toBe(false);
+      });
+
+      it('when an item exists, then it is not empty', async () => {
+        const d = await store.createDepartment({ code: 'D01', name: '市水利局' });
+        await store.createItem(newItem('SL-001', d.id));
+        expect(await store.isEmpty()).toBe(false);
+      });
+    });
+
+    describe('departments and windows', () => {
+      it('when departments are created, then they come back with ids, ordered by code', async () => {
+        const b = await store.createDepartment({ code: 'D02', name: '市自然资源和规划局' });
+        const a = await store.createDepartment({ code: 'D01', name: '市水利局' });
+        expect(a).toEqual({ id: expect.any(Number), code: 'D01', name: '市水利局' });
+        expect(a.id).not.toBe(b.id);
+        expect(await store.listDepartments()).toEqual([a, b]);
+      });
+
+      it('when no department exists, then the list is empty', async () => {
+        expect(await store.listDepartments()).toEqual([]);
+        expect(await store.listWindows()).toEqual([]);
+      });
+
+      it('when windows are created, then they are listed by code, all or per department', async () => {
+        const a = await store.createDepartment({ code: 'D01', name: '市水利局' });
+        const b = await store.createDepartment({ code: 'D02', name: '市自然资源和规划局' });
+        const w3 = await store.createWindow({ departmentId: a.id, code: 'W03', name: '水利二号', location: '' });
+        const w1 = await store.createWindow({ departmentId: a.id, code: 'W01', name: '水利一号', location: '二楼12号' });
+        const w2 = await store.createWindow({ departmentId: b.id, code: 'W02', name: '国土窗口', location: '二楼15号' });
+        expect(w1).toEqual({ id: expect.any(Number), departmentId: a.id, code: 'W01', name: '水利一号', location: '二楼12号' });
+        expect(await store.listWindows()).toEqual([w1, w2, w3]);
+        expect(await store.listWindows(a.id)).toEqual([w1, w3]);
+        expect(await store.listWindows(b.id)).toEqual([w2]);
+        expect(await store.listWindows(b.id + a.id + 100)).toEqual([]);
+      });
+
+      it.each([
+        ['department code', async (s: Store) => {
+          await s.createDepartment({ code: 'D01', name: 'x' });
+          await s.createDepartment({ code: 'D01', name: 'y' });
+        }],
+        ['window code', async (s: Store) => {
+          const d = await s.createDepartment({ code: 'D01', name: 'x' });
+          await s.createWindow({ departmentId: d.id, code: 'W01', name: 'a', location: '' });
+          await s.createWindow({ departmentId: d.id, code: 'W01', name: 'b', location: '' });
+        }],
+        ['staff username', async (s: Store) => {
+          await s.createStaff(newStaff('admin', null, { role: 'admin' }));
+          await s.createStaff(newStaff('admin', null, { role: 'admin' }));
+        }],
+        ['item code', async (s: Store) => {
+          const d = await s.createDepartment({ code: 'D01', name: 'x' });
+          await s.createItem(newItem('SL-001', d.id));
+          await s.createItem(newItem('SL-001', d.id));
+        }],
+      ])('when a second record repeats the %s, then it is refused', async (_label, act) => {
+        // Not toThrow(): a native driver's error may come from another realm under Jest.
+        await expect(act(store)).rejects.toHaveProperty('message', expect.stringMatching(/UNIQUE|unique|duplicate/));
+      });
+    });
+
+    describe('staff', () => {
+      it('when a staff member is created, then all fields come back and can be found by username and id', async () => {
+        const d = await store.createDepartment({ code: 'D01', name: '市水利局' });
+        const w = await store.createWindow({ departmentId: d.id, code: 'W01', name: '水利窗口', location: '' });
+        const s = await store.createStaff(
+          newStaff('wang', d.id, { displayName: '王收件', windowId: w.id, passwordHash: 'scrypt$abc', isDemo: true }),
+        );
+        expect(s).toEqual({
+          id: expect.any(Number),
+          username: 'wang',
+          displayName: '王收件',
+          role: 'window_staff',
+          departmentId: d.id,
+          windowId: w.id,
+          passwordHash: 'scrypt$abc',
+          isDemo: true,
+          active: true,
+        });
+        expect(await store.findStaffByUsername('wang')).toEqual(s);
+        expect(await store.findStaffById(s.id)).toEqual(s);
+      });
+
+      it('when an administrator has no department, then it is stored with nulls', async () => {
+        const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        expect(s).toMatchObject({ role: 'admin', departmentId: null, windowId: null, isDemo: false, active: true });
+      });
+
+      it('when nobody has the username or id, then null', async () => {
+        expect(await store.findStaffByUsername('nobody')).toBeNull();
+        expect(await store.findStaffById(999)).toBeNull();
+      });
+
+      it('when some staff are demo accounts, then listDemoStaff gives only those, in creation order', async () => {
+        const d = await store.createDepartment({ code: 'D01', name: '市水利局' });
+        const z = await store.createStaff(newStaff('zhou', d.id, { isDemo: true }));
+        await store.createStaff(newStaff('real', d.id, { isDemo: false }));
+        const a = await store.createStaff(newStaff('admin', null, { role: 'admin', isDemo: true }));
+        expect(await store.listDemoStaff()).toEqual([z, a]);
+      });
+    });
+
+    describe('sessions and API tokens', () => {
+      const session = (id: string, staffId: number) => ({
+        id,
+        staffId,
+        csrfToken: `csrf-${id}`,
+        createdAt: at(0),
+        lastSeenAt: at(0),
+        expiresAt: at(59),
+      });
+
+      it('when a session is created, then it is found as written', async () => {
+        const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        await store.createSession(session('sess-1', s.id));
+        expect(await store.findSession('sess-1')).toEqual(session('sess-1', s.id));
+        expect(await store.findSession('sess-2')).toBeNull();
+      });
+
+      it('when a session is touched, then only lastSeenAt changes', async () => {
+        const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        await store.createSession(session('sess-1', s.id));
+        await store.touchSession('sess-1', at(30));
+        expect(await store.findSession('sess-1')).toEqual({ ...session('sess-1', s.id), lastSeenAt: at(30) });
+        await expect(store.touchSession('missing', at(31))).resolves.toBeUndefined();
+      });
+
+      it('when a session is deleted, then it is gone and the others stay', async () => {
+        const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        await store.createSession(session('sess-1', s.id));
+        await store.createSession(session('sess-2', s.id));
+        await store.deleteSession('sess-1');
+        expect(await store.findSession('sess-1')).toBeNull();
+        expect(await store.findSession('sess-2')).toEqual(session('sess-2', s.id));
+        await expect(store.deleteSession('sess-1')).resolves.toBeUndefined();
+      });
+
+      it('when an API token is created, then it is found as written', async () => {
+        const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        await store.createApiToken({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
+        expect(await store.findApiToken('tok-1')).toEqual({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
+        expect(await store.findApiToken('tok-2')).toBeNull();
+      });
+    });
+
+    describe('items', () => {
+      it('when an item is created, then it comes back with its department and is found by code', async () => {
+        const d = await store.createDepartment({ code: 'D01', name: '市水利局' });
+        const item = await store.createItem(
+          newItem('SL-001', d.id, {
+            name: '取水许可',
+            category: '取水许可',
+            statutoryDays: 20,
+            promisedDays: 8,
+            resultsPublic: false,
+            resultValidity: '5年',
+          }),
+        );
+        expect(item).toEqual({
+          id: expect.any(Number),
+          code: 'SL-001',
+          name: '取水许可',
+          category: '取水许可',
+          departmentId: d.id,
+          department: { code: 'D01', name: '市水利局' },
+          statutoryDays: 20,
+          promisedDays: 8,
+          resultsPublic: false,
+          resultValidity: '5年',
+          status: 'in_force',
+        });
+        expect(await store.findItemByCode('SL-001')).toEqual(item);
+        expect(await store.findItemByCode('SL-999')).toBeNull();
+      });
+
+      it.each<[string, { inForceOnly: boolean; dept?: 'A' | 'B' }, string[]]>([
+        ['all items', { inForceOnly: false }, ['A-1', 'A-2', 'B-1', 'B-2']],
+        ['items in force', { inForceOnly: true }, ['A-2', 'B-1']],
+        ['all items of department A', { inForceOnly: false, dept: 'A' }, ['A-1', 'A-2']],
+        ['items in force of department A', { inForceOnly: true, dept: 'A' }, ['A-2']],
+        ['items in force of department B', { inForceOnly: true, dept: 'B' }, ['B-1']],
+      ])('when listing %s, then they come ordered by department code, then item code', async (_l, opts, codes) => {
+        // Department B is created first and has the smaller id, but sorts after A by code.
+        const b = await store.createDepartment({ code: 'D02', name: '乙局' });
+        const a = await store.createDepartment({ code: 'D01', name: '甲局' });
+        await store.createItem(newItem('B-2', b.id, { status: 'cancelled' }));
+        await store.createItem(newItem('B-1', b.id));
+        await store.createItem(newItem('A-2', a.id));
+        await store.createItem(newItem('A-1', a.id, { status: 'cancelled' }));
+        const departmentId = opts.dept === 'A' ? a.id : opts.dept === 'B' ? b.id : undefined;
+        const items = await store.listItems({ inForceOnly: opts.inForceOnly, departmentId });
+        expect(items.map((i) => i.code)).toEqual(codes);
+      });
+    });
+
+    describe('registerCase', () => {
+      it('when a case is registered, then it is stored as submitted, version 1, with all its data', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(
+          newCase(f, 1, {
+            itemId: f.itemA2.id,
+            applicant: { name: '欧阳娜娜', kind: 'person', idNumber: '11010519491231002X', phone: '0578-2123456' },
+            projectName: '某某水土保持方案',
+            note: '材料齐全',
+          }),
+        );
+        expect(c).toEqual({
+          id: expect.any(Number),
+          queryNo: queryNoFor(1),
+          item: {
+            id: f.itemA2.id,
+            code: 'SL-002',
+            name: '水土保持方案审批',
+            category: '水土保持方案',
+            promisedDays: 10,
+            statutoryDays: 20,
+          },
+          department: { id: f.deptA.id, code: 'D01', name: '市水利局' },
+          applicant: { name: '欧阳娜娜', kind: 'person', idNumber: '11010519491231002X', phone: '0578-2123456' },
+          projectName: '某某水土保持方案',
+          note: '材料齐全',
+          stage: 'submitted',
+          version: 1,
+          registeredBy: f.registrar.id,
+          registeredAt: at(1),
+          updatedAt: at(1),
+          decisionNo: null,
+          decidedAt: null,
+        });
+        expect(await store.findCaseByQueryNo(queryNoFor(1))).toEqual(c);
+      });
+
+      it('when a case is registered, then exactly one stage event exists: seq 1, from null to submitted', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(newCase(f, 1));
+        expect(await store.listStageEvents(c.id)).toEqual([
+          {
+            id: expect.any(Number),
+            caseId: c.id,
+            seq: 1,
+            fromStage: null,
+            toStage: 'submitted',
+            at: at(1),
+            staffId: f.registrar.id,
+            staffName: '王收件',
+            note: null,
+            notePublic: false,
+            decisionNo: null,
+            reason: null,
+          },
+        ]);
+      });
+
+      it('when an organization applies without project name or note, then the nulls are kept', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(
+          newCase(f, 1, {
+            applicant: { name: '某某建设有限公司', kind: 'organization', idNumber: '11330800MB0R57773W', phone: '' },
+            projectName: null,
+            note: null,
+          }),
+        );
+        expect(c.applicant).toEqual({
+          name: '某某建设有限公司',
+          kind: 'organization',
+          idNumber: '11330800MB0R57773W',
+          phone: '',
+        });
+        expect(c.projectName).toBeNull();
+        expect(c.note).toBeNull();
+      });
+
+      it('when no case has the query number, then findCaseByQueryNo gives null', async () => {
+        const f = await seed(store);
+        await store.registerCase(newCase(f, 1));
+        expect(await store.findCaseByQueryNo(queryNoFor(2))).toBeNull();
+        expect(await store.listStageEvents(9999)).toEqual([]);
+      });
+
+      it('when the query number is taken, then DuplicateQueryNoError is thrown and nothing is written', async () => {
+        const f = await seed(store);
+        const first = await store.registerCase(newCase(f, 1));
+        const dup = newCase(f, 2, {
+          queryNo: first.queryNo,
+          itemId: f.itemB1.id,
+          departmentId: f.deptB.id,
+          applicant: { name: '李四', kind: 'person', idNumber: '330802198506151230', phone: '13900000000' },
+        });
+        const err = await errorOf(store.registerCase(dup));
+        expect(err).toBeInstanceOf(DuplicateQueryNoError);
+
+        expect(await store.findCaseByQueryNo(first.queryNo)).toEqual(first);
+        expect(await store.listStageEvents(first.id)).toHaveLength(1);
+        expect(await store.listCases({ limit: 50, offset: 0 })).toEqual({ rows: [first], total: 1 });
+        expect(await store.listCases({ departmentId: f.deptB.id, limit: 50, offset: 0 })).toEqual({ rows: [], total: 0 });
+
+        // The service retries with another number: that works and leaves no stray event behind.
+        const retry = await store.registerCase({ ...dup, queryNo: queryNoFor(3) });
+        expect((await store.listStageEvents(retry.id)).map((e) => [e.seq, e.fromStage, e.toStage])).toEqual([
+          [1, null, 'submitted'],
+        ]);
+        expect((await store.listCases({ limit: 50, offset: 0 })).total).toBe(2);
+      });
+    });
+
+    describe('advanceCase', () => {
+      const PATHS: Array<[string, Stage[]]> = [
+        ['即办件', ['accepted', 'approved', 'completed']],
+        ['full approval', ['accepted', 'under_review', 'approved', 'certificate_issued', 'completed']],
+        ['补正 and 特别程序', ['supplement_requested', 'accepted', 'under_review', 'special_procedure', 'under_review', 'denied', 'completed']],
+        ['not accepted', ['not_accepted']],
+        ['withdrawn during review', ['accepted', 'under_review', 'withdrawn']],
+      ];
+
+      it.each(PATHS)('when a case goes the %s path, then each move bumps the version and appends one event', async (_l, path) => {
+        const f = await seed(store);
+        let c = await store.registerCase(newCase(f, 1));
+        for (const [i, to] of path.entries()) {
+          const before = c;
+          c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to, at: at(10 + i), note: `第${i + 1}步` }));
+          expect(c).toEqual({ ...before, stage: to, version: before.version + 1, updatedAt: at(10 + i) });
+          expect(await store.findCaseByQueryNo(c.queryNo)).toEqual(c);
+        }
+        const events = await store.listStageEvents(c.id);
+        const stages: Stage[] = ['submitted', ...path];
+        expect(events.map((e) => [e.seq, e.fromStage, e.toStage])).toEqual(
+          stages.map((s, i) => [i + 1, i === 0 ? null : stages[i - 1], s]),
+        );
+        expect(events.slice(1).map((e) => [e.at, e.staffId, e.staffName, e.note])).toEqual(
+          path.map((_, i) => [at(10 + i), f.reviewer.id, '李审查', `第${i + 1}步`]),
+        );
+        expect(c.version).toBe(path.length + 1);
+      });
+
+      it('when an event carries a public note, a decision number or a reason, then they are stored on the event', async () => {
+        const f = await seed(store);
+        let c = await store.registerCase(newCase(f, 1));
+        c = await store.advanceCase(
+          advanceOf(c, f.reviewer.id, { to: 'supplement_requested', at: at(10), note: '请补齐营业执照副本', notePublic: true }),
+        );
+        c = await store.advanceCase(
+          advanceOf(c, f.reviewer.id, { to: 'not_accepted', at: at(11), reason: '不属于本机关职权范围' }),
+        );
+        const [, supplement, refused] = await store.listStageEvents(c.id);
+        expect(supplement).toMatchObject({ seq: 2, note: '请补齐营业执照副本', notePublic: true, decisionNo: null, reason: null });
+        expect(refused).toMatchObject({ seq: 3, note: null, notePublic: false, reason: '不属于本机关职权范围' });
+      });
+
+      it('when the move is a decision, then the case keeps the decision number and date through later moves', async () => {
+        const f = await seed(store);
+        let c = await store.registerCase(newCase(f, 1));
+        c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(10) }));
+        c = await store.advanceCase(
+          advanceOf(c, f.reviewer.id, {
+            to: 'approved',
+            at: at(11),
+            decisionNo: '丽水许〔2024〕12号',
+            decision: { decisionNo: '丽水许〔2024〕12号', decidedAt: at(11) },
+          }),
+        );
+        expect(c).toMatchObject({ stage: 'approved', version: 3, decisionNo: '丽水许〔2024〕12号', decidedAt: at(11) });
+        c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'certificate_issued', at: at(12) }));
+        expect(c).toMatchObject({ stage: 'certificate_issued', version: 4, decisionNo: '丽水许〔2024〕12号', decidedAt: at(11) });
+        expect((await store.listStageEvents(c.id))[2].decisionNo).toBe('丽水许〔2024〕12号');
+      });
+
+      it('when a denial is recorded without a decision number, then decidedAt is set and decisionNo stays null', async () => {
+        const f = await seed(store);
+        let c = await store.registerCase(newCase(f, 1));
+        c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(10) }));
+        c = await store.advanceCase(
+          advanceOf(c, f.reviewer.id, { to: 'denied', at: at(11), reason: '不符合条件', decision: { decisionNo: null, decidedAt: at(11) } }),
+        );
+        expect(c).toMatchObject({ stage: 'denied', decisionNo: null, decidedAt: at(11) });
+      });
+
+      it.each<[string, (c: Case) => Partial<Move>]>([
+        ['an older version', (c) => ({ expectedVersion: c.version - 1 })],
+        ['a newer version', (c) => ({ expectedVersion: c.version + 1 })],
+        ['version 0', () => ({ expectedVersion: 0 })],
+        ['the right version but a different current stage', () => ({ from: 'under_review' })],
+      ])(
+        'when the caller holds %s, then StaleVersionError (412) and nothing is written, not even the bulletin entry',
+        async (_l, stale) => {
+          const f = await seed(store);
+          let c = await store.registerCase(newCase(f, 1));
+          c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(10) }));
+          const eventsBefore = await store.listStageEvents(c.id);
+
+          const err = await errorOf(
+            store.advanceCase(
+              advanceOf(c, f.reviewer.id, {
+                to: 'approved',
+                at: at(20),
+                decisionNo: '丽水许〔2024〕12号',
+                decision: { decisionNo: '丽水许〔2024〕12号', decidedAt: at(20) },
+                bulletin: bulletinOf('丽水许〔2024〕12号', at(20)),
+                ...stale(c),
+              }),
+            ),
+          );
+          expect(err).toBeInstanceOf(StaleVersionError);
+          expect(err).toBeInstanceOf(AppError);
+          expect((err as AppError).status).toBe(412);
+          expect((err as AppError).code).toBe('stale_version');
+
+          expect(await store.findCaseByQueryNo(c.queryNo)).toEqual(c);
+          expect(await store.listStageEvents(c.id)).toEqual(eventsBefore);
+          expect(await store.listBulletin({ limit: 10, offset: 0 })).toEqual({ rows: [], total: 0 });
+        },
+      );
+
+      it('when two staff act on the same version, then the first wins and the second gets StaleVersionError', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(newCase(f, 1));
+        const results = await Promise.allSettled([
+          store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(10) })),
+          store.advanceCase(advanceOf(c, f.registrar.id, { to: 'withdrawn', at: at(11) })),
+        ]);
+        const fulfilled = results.filter((r) => r.status === 'fulfilled');
+        const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(fulfilled).toHaveLength(1);
+        expect(rejected).toHaveLength(1);
+        expect(rejected[0].reason).toBeInstanceOf(StaleVersionError);
+
+        const now = (await store.findCaseByQueryNo(c.queryNo)) as Case;
+        expect(now.version).toBe(2);
+        const events = await store.listStageEvents(c.id);
+        expect(events).toHaveLength(2);
+        expect(events[1].toStage).toBe(now.stage);
+      });
+
+      it('when the case does not exist, then the move is refused', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(newCase(f, 1));
+        await expect(
+          store.advanceCase(advanceOf({ ...c, id: c.id + 1000 }, f.reviewer.id, { to: 'accepted', at: at(10) })),
+        ).rejects.toBeInstanceOf(StaleVersionError);
+        expect(await store.listStageEvents(c.id + 1000)).toEqual([]);
+      });
+    });
+
+    describe('results bulletin', () => {
+      async function approve(f: Fixture, n: number, decidedAt: string, extra: Partial<NewCase> = {}) {
+        let c = await store.registerCase(newCase(f, n, extra));
+        c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: decidedAt }));
+        const decisionNo = `丽水许〔2024〕${n}号`;
+        return store.advanceCase(
+          advanceOf(c, f.reviewer.id, {
+            to: 'approved',
+            at: decidedAt,
+            decisionNo,
+            decision: { decisionNo, decidedAt },
+            bulletin: bulletinOf(decisionNo, decidedAt, `申请人${n}`),
+          }),
+        );
+      }
+
+      it('when an approval carries a bulletin entry, then the entry is published with item and department', async () => {
+        const f = await seed(store);
+        const c = await approve(f, 1, at(30), { itemId: f.itemB1.id, departmentId: f.deptB.id });
+        const page = await store.listBulletin({ limit: 10, offset: 0 });
+        expect(page).toEqual({
+          total: 1,
+          rows: [
+            {
+              id: expect.any(Number),
+              caseId: c.id,
+              decisionNo: '丽水许〔2024〕1号',
+              item: { code: 'ZR-001', name: '土地登记', category: '土地登记' },
+              department: { code: 'D02', name: '市自然资源和规划局' },
+              applicantName: '申请人1',
+              projectName: '某某引水工程',
+              decidedAt: at(30),
+              validity: '5年',
+            },
+          ],
+        });
+        expect(await store.findBulletinEntry(page.rows[0].id)).toEqual(page.rows[0]);
+        expect(await store.findBulletinEntry(page.rows[0].id + 1000)).toBeNull();
+      });
+
+      it('when an approval carries no bulletin entry (results not public), then nothing is published', async () => {
+        const f = await seed(store);
+        let c = await store.registerCase(newCase(f, 1));
+        c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(10) }));
+        c = await store.advanceCase(
+          advanceOf(c, f.reviewer.id, { to: 'approved', at: at(11), decision: { decisionNo: 'X1', decidedAt: at(11) } }),
+        );
+        expect(c.stage).toBe('approved');
+        expect(await store.listBulletin({ limit: 10, offset: 0 })).toEqual({ rows: [], total: 0 });
+      });
+
+      it.each<[string, { limit: number; offset: number }, number[]]>([
+        ['the first page', { limit: 2, offset: 0 }, [4, 3]],
+        ['the second page', { limit: 2, offset: 2 }, [2, 1]],
+        ['past the end', { limit: 2, offset: 4 }, []],
+        ['everything', { limit: 10, offset: 0 }, [4, 3, 2, 1]],
+      ])('when reading %s, then the newest decision comes first', async (_l, page, expected) => {
+        const f = await seed(store);
+        // Decision dates out of insertion order; cases 3 and 4 share a time: the later entry first.
+        await approve(f, 1, at(31));
+        await approve(f, 2, at(35));
+        await approve(f, 3, at(40));
+        await approve(f, 4, at(40));
+        const result = await store.listBulletin(page);
+        expect(result.total).toBe(4);
+        expect(result.rows.map((r) => r.decisionNo)).toEqual(expected.map((n) => `丽水许〔2024〕${n}号`));
+      });
+
+      it('when the bulletin entry cannot be written (a case is published once), then the stage change and the event are rolled back too', async () => {
+        const f = await seed(store);
+        const c = await approve(f, 1, at(30));
+        const eventsBefore = await store.listStageEvents(c.id);
+        await expect(
+          store.advanceCase(
+            advanceOf(c, f.reviewer.id, { to: 'completed', at: at(50), bulletin: bulletinOf('重复', at(50)) }),
+          ),
+        ).rejects.toHaveProperty('message', expect.stringMatching(/UNIQUE|unique|duplicate/));
+        expect(await store.findCaseByQueryNo(c.queryNo)).toEqual(c);
+        expect(await store.listStageEvents(c.id)).toEqual(eventsBefore);
+        expect((await store.listBulletin({ limit: 10, offset: 0 })).total).toBe(1);
+      });
+    });
+
+    describe('listCases', () => {
+      /**
+       * q1 A1 submitted 10:01 · q2 A1 accepted 10:20 · q3 A2 submitted 10:03
+       * q4 A2 accepted 10:15 · q5 B1 submitted 10:05 · q6 B1 accepted 10:10
+       * newest change first: q2, q4, q6, q5, q3, q1
+       */
+      async function seedCases(f: Fixture) {
+        const plan: Array<[number, Item, Department, number | null]> = [
+          [1, f.itemA1, f.deptA, null],
+          [2, f.itemA1, f.deptA, 20],
+          [3, f.itemA2, f.deptA, null],
+          [4, f.itemA2, f.deptA, 15],
+          [5, f.itemB1, f.deptB, null],
+          [6, f.itemB1, f.deptB, 10],
+        ];
+        for (const [n, item, dept, acceptedAt] of plan) {
+          const c = await store.registerCase(newCase(f, n, { itemId: item.id, departmentId: dept.id }));
+          if (acceptedAt !== null) {
+            await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(acceptedAt) }));
+          }
+        }
+      }
+
+      type Filter = { dept?: 'A' | 'B'; item?: 'A1' | 'A2' | 'B1'; stage?: Stage; limit?: number; offset?: number };
+
+      it.each<[string, Filter, number[], number]>([
+        ['no filter', {}, [2, 4, 6, 5, 3, 1], 6],
+        ['department A', { dept: 'A' }, [2, 4, 3, 1], 4],
+        ['department B', { dept: 'B' }, [6, 5], 2],
+        ['stage submitted', { stage: 'submitted' }, [5, 3, 1], 3],
+        ['stage accepted', { stage: 'accepted' }, [2, 4, 6], 3],
+        ['stage approved (none)', { stage: 'approved' }, [], 0],
+        ['item A1', { item: 'A1' }, [2, 1], 2],
+        ['item A2', { item: 'A2' }, [4, 3], 2],
+        ['department A and stage accepted', { dept: 'A', stage: 'accepted' }, [2, 4], 2],
+        ['item A2 and stage submitted', { item: 'A2', stage: 'submitted' }, [3], 1],
+        ['department B and item A1 (contradiction)', { dept: 'B', item: 'A1' }, [], 0],
+        ['page 1 of 3', { limit: 2, offset: 0 }, [2, 4], 6],
+        ['page 2 of 3', { limit: 2, offset: 2 }, [6, 5], 6],
+        ['page 3 of 3', { limit: 2, offset: 4 }, [3, 1], 6],
+        ['past the last page', { limit: 2, offset: 6 }, [], 6],
+        ['department A, second page of 3', { dept: 'A', limit: 3, offset: 3 }, [1], 4],
+        ['stage submitted, limit 1', { stage: 'submitted', limit: 1 }, [5], 3],
+      ])('when filtering by %s, then the right cases come newest first with the full total', async (_l, filter, expected, total) => {
+        const f = await seed(store);
+        await seedCases(f);
+        const page = await store.listCases({
+          departmentId: filter.dept === 'A' ? f.deptA.id : filter.dept === 'B' ? f.deptB.id : undefined,
+          itemId: filter.item ? { A1: f.itemA1, A2: f.itemA2, B1: f.itemB1 }[filter.item].id : undefined,
+          stage: filter.stage,
+          limit: filter.limit ?? 50,
+          offset: filter.offset ?? 0,
+        });
+        expect(page.total).toBe(total);
+        expect(page.rows.map((c) => c.queryNo)).toEqual(expected.map(queryNoFor));
+      });
+
+      it('when cases are listed, then each row is the full case as findCaseByQueryNo gives it', async () => {
+        const f = await seed(store);
+        await seedCases(f);
+        const page = await store.listCases({ limit: 50, offset: 0 });
+        for (const row of page.rows) expect(row).toEqual(await store.findCaseByQueryNo(row.queryNo));
+      });
+
+      it('when the store has no cases, then the page is empty', async () => {
+        expect(await store.listCases({ limit: 50, offset: 0 })).toEqual({ rows: [], total: 0 });
+      });
+    });
+  });
+}
