@@ -67,7 +67,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     STAGE_PUBLIC_TEXT,
     ROLE_LABELS,
     siteName: '网上办事大厅',
-    centerName: '市行政服务中心',
+    centerName: config.centerName,
   });
 
   app.use(securityHeaders(production));

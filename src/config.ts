@@ -16,6 +16,10 @@ const schema = z
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    CENTER_NAME: z.string().trim().min(2).max(60).default('衢州市行政服务中心'),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
+      .optional(),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -40,6 +44,9 @@ export interface Config {
   lookupRateLimit: number;
   /** Value for Express's `trust proxy` setting. */
   trustProxy: boolean | number | string;
+  centerName: string;
+  /** Public base URL printed on receipts; when unset, the staff request's own origin. */
+  publicUrl: string | undefined;
   /** Login attempts per 15 minutes per client IP. */
   loginRateLimit: number;
 }
@@ -67,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: c.SESSION_SECRET,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
+    centerName: c.CENTER_NAME,
+    publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     loginRateLimit: 10,
   };
 }

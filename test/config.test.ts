@@ -24,6 +24,9 @@ describe('configuration from the environment', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ DEMO_PASSWORD: 'short' }, 'DEMO_PASSWORD'],
     [{ TRUST_PROXY: 'maybe!' }, 'TRUST_PROXY'],
+    [{ PUBLIC_URL: 'javascript:alert(1)' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ CENTER_NAME: 'x' }, 'CENTER_NAME'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
@@ -33,6 +36,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: 'on' }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+  });
+
+  it('takes the center name and public URL for receipts', () => {
+    const c = loadConfig({ CENTER_NAME: '衢州市行政服务中心', PUBLIC_URL: 'https://zwfw.qz.gov.cn/' });
+    expect(c.centerName).toBe('衢州市行政服务中心');
+    expect(c.publicUrl).toBe('https://zwfw.qz.gov.cn');
   });
 
   it('accepts production with a long secret', () => {

@@ -36,7 +36,8 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
       res.json(body);
       return;
     }
-    res.render('error', { title: errorTitle(appErr.status), error: appErr });
+    const staffArea = req.path.startsWith('/staff') && Boolean(res.locals.staff);
+    res.render('error', { title: errorTitle(appErr.status), error: appErr, staffArea });
   };
 }
 

@@ -133,7 +133,7 @@ export function staffRoutes(ctx: WebContext): Router {
         note: values.note,
       });
       const c = await registerCase(deps, staffOf(res), input);
-      res.redirect(303, `/staff/cases/${c.queryNo}/receipt`);
+      res.redirect(303, `/staff/cases/${c.queryNo}/receipt?new=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await renderRegisterForm(res, 400, values, formErrors(err.fields ?? {}));
@@ -164,8 +164,13 @@ export function staffRoutes(ctx: WebContext): Router {
 
   router.get('/cases/:queryNo/receipt', async (req, res) => {
     const { case: c } = await findCaseForStaff(deps, staffOf(res), req.params.queryNo);
-    const origin = `${req.protocol}://${req.get('host')}`;
-    res.render('staff/receipt', { title: '受理回执', c, lookupUrl: `${origin}/lookup?no=${c.queryNo}` });
+    const origin = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+    res.render('staff/receipt', {
+      title: '受理回执',
+      c,
+      lookupUrl: `${origin}/lookup?no=${c.queryNo}`,
+      justRegistered: req.query.new === '1',
+    });
   });
 
   router.post('/cases/:queryNo/transitions', async (req, res) => {

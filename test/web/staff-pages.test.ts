@@ -23,7 +23,7 @@ describe('staff pages', () => {
 
   async function registerViaForm(agent: request.Agent, csrf: string) {
     const res = await agent.post('/staff/cases').type('form').send(registerForm(csrf)).expect(303);
-    const m = /^\/staff\/cases\/([2-9A-HJ-NP-Z]{12})\/receipt$/.exec(res.headers.location);
+    const m = /^\/staff\/cases\/([2-9A-HJ-NP-Z]{12})\/receipt\?new=1$/.exec(res.headers.location);
     expect(m).not.toBeNull();
     return (m as RegExpExecArray)[1];
   }
@@ -104,6 +104,21 @@ describe('staff pages', () => {
       expect(receipt.text).toContain('受理回执');
       expect(receipt.text).toContain(formatQueryNo(q));
       expect(receipt.text).toContain(`/lookup?no=${q}`);
+      expect(receipt.text).not.toContain('已登记成功');
+      const fresh = await agent.get(`/staff/cases/${q}/receipt?new=1`).expect(200);
+      expect(fresh.text).toContain('已登记成功');
+    });
+    it('when PUBLIC_URL is set, then the receipt link uses it, not the Host header', async () => {
+      const t2 = await createTestApp({ PUBLIC_URL: 'https://zwfw.example.gov.cn' });
+      try {
+        const { agent, csrf } = await staffAgent(t2.app, 'water');
+        const q = await registerViaForm(agent, csrf);
+        const receipt = await agent.get(`/staff/cases/${q}/receipt`).set('Host', 'evil.example').expect(200);
+        expect(receipt.text).toContain(`https://zwfw.example.gov.cn/lookup?no=${q}`);
+        expect(receipt.text).not.toContain('evil.example');
+      } finally {
+        await t2.cleanup();
+      }
     });
     it('when fields are bad, then the form comes back 400 with messages beside them and the input kept', async () => {
       const { agent, csrf } = await staffAgent(t.app, 'water');
