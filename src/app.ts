@@ -7,6 +7,7 @@ import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { AuthService } from './services/auth';
+import { CalendarService } from './services/clock';
 import { systemClock, type Clock, type Deps } from './services/deps';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
@@ -22,6 +23,7 @@ export interface AppDeps {
   sessionSecret: string;
   clock?: Clock;
   randomQueryBody?: () => string;
+  calendars?: CalendarService;
   log?: (err: unknown) => void;
 }
 
@@ -41,6 +43,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     clock,
     config,
     randomQueryBody: appDeps.randomQueryBody ?? customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH),
+    calendars: appDeps.calendars ?? new CalendarService(store),
   };
   const production = config.env === 'production';
   const ctx: WebContext = {

@@ -16,6 +16,7 @@ const schema = z
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    DUE_SOON_DAYS: z.coerce.number().int().min(0).max(20).default(2),
     CENTER_NAME: z.string().trim().min(2).max(60).default('衢州市行政服务中心'),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
@@ -42,6 +43,8 @@ export interface Config {
   demoPassword: string;
   sessionSecret: string | undefined;
   lookupRateLimit: number;
+  /** A running deadline with at most this many working days left is "due soon". */
+  dueSoonDays: number;
   /** Value for Express's `trust proxy` setting. */
   trustProxy: boolean | number | string;
   centerName: string;
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: c.DEMO_PASSWORD,
     sessionSecret: c.SESSION_SECRET,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
+    dueSoonDays: c.DUE_SOON_DAYS,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     centerName: c.CENTER_NAME,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

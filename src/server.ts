@@ -1,9 +1,16 @@
 import { ConfigError, loadConfig } from './config';
+import { recomputeOpenClocks } from './services/clock';
 import { prepareApp } from './start';
+
+const HOUR = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { store, app, demoLoaded } = await prepareApp(config);
+  const { store, calendars, app, demoLoaded } = await prepareApp(config);
+  // Open pauses grow with the days; keep stored clocks current without an event.
+  setInterval(() => {
+    recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
+  }, HOUR).unref();
   if (demoLoaded) console.log('Loaded demo data into an empty database.');
   const server = app.listen(config.port, config.host, () => {
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;

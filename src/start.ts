@@ -5,6 +5,7 @@ import { ConfigError, DEFAULT_DEMO_PASSWORD, type Config } from './config';
 import { loadDemoData } from './demo/load-demo';
 import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
+import { CalendarService, recomputeOpenClocks } from './services/clock';
 import { systemClock } from './services/deps';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
@@ -22,17 +23,22 @@ async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
 }
 
 /** Opens and migrates the database, loads demo data if asked, and builds the app. */
-export async function prepareApp(config: Config): Promise<{ store: Store; app: Express; demoLoaded: boolean }> {
+export async function prepareApp(
+  config: Config,
+): Promise<{ store: Store; calendars: CalendarService; app: Express; demoLoaded: boolean }> {
   const store = new SqliteStore({ file: config.databaseFile });
   try {
     const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
+    const calendars = new CalendarService(store);
     const demoLoaded = config.demoData && (await store.isEmpty());
     if (demoLoaded) {
-      await loadDemoData({ store, clock: systemClock, config, randomQueryBody }, config.demoPassword);
+      await loadDemoData({ store, clock: systemClock, config, randomQueryBody, calendars }, config.demoPassword);
     }
+    // Fills in clocks of rows that predate them and catches up with days passed while stopped.
+    await recomputeOpenClocks(store, calendars, systemClock.now());
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
-    return { store, app: createApp({ store, config, sessionSecret, randomQueryBody }), demoLoaded };
+    return { store, calendars, app: createApp({ store, config, sessionSecret, randomQueryBody, calendars }), demoLoaded };
   } catch (err) {
     await store.close();
     throw err;

@@ -1,3 +1,4 @@
+import type { ClockKind, ClockState } from './deadlines';
 import type { ApplicantKind } from './masking';
 import type { Stage } from './stages';
 
@@ -49,6 +50,8 @@ export interface Item {
   resultsPublic: boolean;
   resultValidity: string;
   status: ItemStatus;
+  /** 统一办理、联合办理、集中办理 (第二十六条): 45-day statutory limit, +15 extension. */
+  jointHandling: boolean;
 }
 
 export interface Applicant {
@@ -58,10 +61,33 @@ export interface Applicant {
   phone: string;
 }
 
+/** The deadline as stored with the case, recomputed on every event and calendar change. */
+export interface StoredClock {
+  /** 'pending': not computed yet (a row from before the clock existed). */
+  state: ClockState | 'pending';
+  kind: ClockKind;
+  dueDate: string | null;
+  statutoryDueDate: string | null;
+  pausedDays: number;
+  extensionDays: number;
+  deemedAccepted: boolean;
+  undeterminedYear: number | null;
+}
+
 export interface Case {
   id: number;
+  windowId: number | null;
+  clock: StoredClock;
   queryNo: string;
-  item: { id: number; code: string; name: string; category: string; promisedDays: number; statutoryDays: number };
+  item: {
+    id: number;
+    code: string;
+    name: string;
+    category: string;
+    promisedDays: number;
+    statutoryDays: number;
+    jointHandling: boolean;
+  };
   department: { id: number; code: string; name: string };
   applicant: Applicant;
   projectName: string | null;
@@ -77,6 +103,11 @@ export interface Case {
 
 export interface StageEvent {
   id: number;
+  /** 'extension': a 延期 event on the timeline; the stage stays the same. */
+  kind: 'stage' | 'extension';
+  extensionDays: number | null;
+  approverId: number | null;
+  approverName: string | null;
   caseId: number;
   seq: number;
   fromStage: Stage | null;
@@ -100,6 +131,40 @@ export interface BulletinEntry {
   projectName: string | null;
   decidedAt: string;
   validity: string;
+}
+
+export type ExtensionStatus = 'pending' | 'approved' | 'refused';
+
+export interface ExtensionRequest {
+  id: number;
+  caseId: number;
+  queryNo: string;
+  itemName: string;
+  departmentId: number;
+  days: number;
+  reason: string;
+  requestedBy: number;
+  requestedByName: string;
+  requestedAt: string;
+  status: ExtensionStatus;
+  decidedBy: number | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export interface CalendarOverrideRecord {
+  date: string;
+  kind: 'holiday' | 'workday';
+  notice: string;
+  createdBy: number;
+  createdAt: string;
+}
+
+export interface CalendarYearRecord {
+  year: number;
+  notice: string;
+  declaredBy: number;
+  declaredAt: string;
 }
 
 export interface Page<T> {

@@ -5,6 +5,7 @@ import { createQueryNo, parseQueryNo } from '../domain/query-number';
 import { assertTransition, assertTransitionDetails, type Stage } from '../domain/stages';
 import { beijingDate } from '../domain/beijing-time';
 import { DuplicateQueryNoError } from '../store/store';
+import { explainClock, toClockEvents, toStoredClock } from './clock';
 import { assertDepartmentAccess } from './access';
 import type { Deps } from './deps';
 
@@ -24,7 +25,16 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
     throw new ValidationError({ itemCode: `「${item.name}」已取消，不能再受理新的申请` });
   }
   assertDepartmentAccess(staff, item.departmentId);
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const clock = toStoredClock(
+    explainClock(
+      { stage: 'submitted', registeredAt: at, item },
+      [{ kind: 'stage', toStage: 'submitted', at, extensionDays: null }],
+      await deps.calendars.calendar(),
+      beijingDate(now),
+    ),
+  );
   for (let attempt = 0; attempt < MAX_QUERY_NO_ATTEMPTS; attempt++) {
     try {
       return await deps.store.registerCase({
@@ -35,7 +45,9 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
         projectName: input.projectName || null,
         note: input.note || null,
         registeredBy: staff.id,
+        windowId: staff.departmentId === item.departmentId ? staff.windowId : null,
         at,
+        clock,
       });
     } catch (err) {
       if (!(err instanceof DuplicateQueryNoError)) throw err;
@@ -87,7 +99,13 @@ export async function advanceCase(
   if (expectedVersion !== undefined && expectedVersion !== current.version) throw new StaleVersionError();
   assertTransition(current.stage, input.to);
   assertTransitionDetails(input.to, input);
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const events = toClockEvents(await deps.store.listStageEvents(current.id));
+  events.push({ kind: 'stage', toStage: input.to, at, extensionDays: null });
+  const clock = toStoredClock(
+    explainClock({ ...current, stage: input.to }, events, await deps.calendars.calendar(), beijingDate(now)),
+  );
   const isDecision = input.to === 'approved' || input.to === 'denied' || input.to === 'not_accepted';
   const item = input.to === 'approved' ? await deps.store.findItemByCode(current.item.code) : null;
   return deps.store.advanceCase({
@@ -116,6 +134,7 @@ export async function advanceCase(
             validity: item.resultValidity,
           }
         : undefined,
+    clock,
   });
 }
 

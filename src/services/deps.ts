@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Store } from '../store/store';
+import type { CalendarService } from './clock';
 
 export interface Clock {
   now(): Date;
@@ -14,4 +15,5 @@ export interface Deps {
   /** 11 crypto-strong symbols of the query-number alphabet. */
   randomQueryBody: () => string;
   config: Config;
+  calendars: CalendarService;
 }

@@ -1,6 +1,11 @@
 import type {
   BulletinEntry,
+  CalendarOverrideRecord,
+  CalendarYearRecord,
   Case,
+  ExtensionRequest,
+  ExtensionStatus,
+  StoredClock,
   Department,
   Item,
   Page,
@@ -41,6 +46,7 @@ export interface NewItem {
   resultsPublic: boolean;
   resultValidity: string;
   status: 'in_force' | 'cancelled';
+  jointHandling?: boolean;
 }
 
 export interface NewCase {
@@ -51,7 +57,9 @@ export interface NewCase {
   projectName: string | null;
   note: string | null;
   registeredBy: number;
+  windowId: number | null;
   at: string;
+  clock: StoredClock;
 }
 
 export interface NewStageEvent {
@@ -81,12 +89,46 @@ export interface AdvanceCase {
   decision?: { decisionNo: string | null; decidedAt: string };
   /** Present when an approval must be published (第四十条): written in the same transaction. */
   bulletin?: NewBulletinEntry;
+  /** The case's deadline after this move, saved with it. */
+  clock: StoredClock;
+}
+
+export interface NewExtensionRequest {
+  caseId: number;
+  days: number;
+  reason: string;
+  requestedBy: number;
+  requestedAt: string;
+}
+
+export interface ApproveExtension {
+  requestId: number;
+  caseId: number;
+  expectedVersion: number;
+  stage: Stage;
+  approverId: number;
+  at: string;
+  decisionNote: string | null;
+  clock: StoredClock;
+}
+
+export interface ClockUpdate {
+  caseId: number;
+  version: number;
+  clock: StoredClock;
 }
 
 export interface CaseFilter {
   departmentId?: number;
   stage?: Stage;
   itemId?: number;
+  windowId?: number;
+  clockState?: StoredClock['state'];
+  /** Inclusive bounds on the stored due date (YYYY-MM-DD). */
+  dueFrom?: string;
+  dueTo?: string;
+  /** 'urgency': running clocks by due date first, then undetermined, paused, stopped. Default 'updated'. */
+  order?: 'urgency' | 'updated';
   limit: number;
   offset: number;
 }
@@ -104,6 +146,13 @@ export interface ApiTokenRecord {
   id: string;
   staffId: number;
   expiresAt: string;
+}
+
+/** Raised when a case already has an extension request waiting for a supervisor. */
+export class PendingExtensionExistsError extends Error {
+  constructor() {
+    super('an extension request is already pending');
+  }
 }
 
 /** Raised by registerCase when the query number already exists; the service draws another. */
@@ -157,6 +206,24 @@ export interface Store {
    */
   advanceCase(a: AdvanceCase): Promise<Case>;
   listCases(f: CaseFilter): Promise<Page<Case>>;
+
+  /** Cases whose clock may change with time or calendar (open ones), in id order from `afterId`. */
+  listOpenCasesForClock(afterId: number, limit: number): Promise<{ case: Case; events: StageEvent[] }[]>;
+  /** Saves recomputed clocks in one transaction; a case whose version moved on is skipped. Returns how many were saved. */
+  saveCaseClocks(updates: ClockUpdate[]): Promise<number>;
+
+  createExtensionRequest(r: NewExtensionRequest): Promise<ExtensionRequest>;
+  findExtensionRequest(id: number): Promise<ExtensionRequest | null>;
+  listExtensionRequests(f: { departmentId?: number; status?: ExtensionStatus; caseId?: number }): Promise<ExtensionRequest[]>;
+  /** Marks the request approved and appends the extension event to the case (version checked), in one transaction. */
+  approveExtension(a: ApproveExtension): Promise<Case>;
+  refuseExtension(r: { requestId: number; decidedBy: number; at: string; decisionNote: string }): Promise<ExtensionRequest>;
+
+  listCalendarOverrides(): Promise<CalendarOverrideRecord[]>;
+  putCalendarOverride(o: CalendarOverrideRecord): Promise<void>;
+  deleteCalendarOverride(date: string): Promise<boolean>;
+  listCalendarYears(): Promise<CalendarYearRecord[]>;
+  declareCalendarYear(y: CalendarYearRecord): Promise<void>;
 
   listBulletin(opts: { limit: number; offset: number }): Promise<Page<BulletinEntry>>;
   findBulletinEntry(id: number): Promise<BulletinEntry | null>;

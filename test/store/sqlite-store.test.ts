@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MIGRATIONS_DIR } from '../../src/paths';
 import { migrateSqlite, readMigrations } from '../../src/store/migrate';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { at, queryNoFor, runStoreContract } from './store-contract';
+import { at, clockOf, queryNoFor, runStoreContract } from './store-contract';
 
 /** A fresh directory in the OS temp dir per store; removed with the -wal and -shm files on cleanup. */
 function tempDbFile(): { file: string; removeDir: () => void } {
@@ -73,13 +73,16 @@ describe('SqliteStore specifics', () => {
       projectName: null,
       note: null,
       registeredBy: staff.id,
+      windowId: null,
       at: at(1),
+      clock: clockOf(),
     });
     c = await store.advanceCase({
       caseId: c.id,
       expectedVersion: 1,
       from: 'submitted',
       event: { to: 'accepted', at: at(2), staffId: staff.id, note: '受理', notePublic: false, decisionNo: null, reason: null },
+      clock: clockOf(),
     });
     return { c, staff, item, d };
   }

@@ -3,11 +3,12 @@
  * runStoreContract(name, makeStore); makeStore gives a fresh, migrated, empty store per test.
  */
 import { AppError, StaleVersionError } from '../../src/domain/errors';
-import type { Case, Department, Item, ServiceWindow, Staff } from '../../src/domain/model';
+import type { Case, Department, Item, ServiceWindow, Staff, StoredClock } from '../../src/domain/model';
 import { QUERY_NO_ALPHABET, createQueryNo } from '../../src/domain/query-number';
 import type { Stage } from '../../src/domain/stages';
 import {
   DuplicateQueryNoError,
+  PendingExtensionExistsError,
   type AdvanceCase,
   type NewBulletinEntry,
   type NewCase,
@@ -30,6 +31,21 @@ export function queryNoFor(n: number): string {
 }
 
 /** 2024-03-01 10:mm UTC, as stored. */
+/** A running clock, as a service would compute it. */
+export function clockOf(dueDate: string | null = '2026-11-30', extra: Partial<StoredClock> = {}): StoredClock {
+  return {
+    state: dueDate ? 'running' : 'stopped',
+    kind: dueDate ? 'decision' : 'none',
+    dueDate,
+    statutoryDueDate: null,
+    pausedDays: 0,
+    extensionDays: 0,
+    deemedAccepted: false,
+    undeterminedYear: null,
+    ...extra,
+  };
+}
+
 export function at(minute: number): string {
   return new Date(Date.UTC(2024, 2, 1, 10, minute)).toISOString();
 }
@@ -94,7 +110,9 @@ function newCase(f: Fixture, n: number, extra: Partial<NewCase> = {}): NewCase {
     projectName: `项目${n}`,
     note: `收件备注${n}`,
     registeredBy: f.registrar.id,
+    windowId: f.windowA.id,
     at: at(n),
+    clock: clockOf(),
     ...extra,
   };
 }
@@ -110,6 +128,7 @@ interface Move {
   bulletin?: NewBulletinEntry;
   expectedVersion?: number;
   from?: Stage;
+  clock?: StoredClock;
 }
 
 function advanceOf(c: Case, staffId: number, m: Move): AdvanceCase {
@@ -128,6 +147,7 @@ function advanceOf(c: Case, staffId: number, m: Move): AdvanceCase {
     },
     ...(m.decision ? { decision: m.decision } : {}),
     ...(m.bulletin ? { bulletin: m.bulletin } : {}),
+    clock: m.clock ?? clockOf(),
   };
 }
 
@@ -154,6 +174,167 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
     });
     afterEach(async () => {
       await cleanup();
+    });
+
+    describe('statutory clock', () => {
+      it('when a case is registered or moved, then its clock is stored with it', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(newCase(f, 1, { clock: clockOf('2026-11-09', { kind: 'acceptance' }) }));
+        expect(c.clock).toEqual(clockOf('2026-11-09', { kind: 'acceptance' }));
+        const moved = await store.advanceCase(
+          advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(2), clock: clockOf('2026-11-20', { pausedDays: 2, deemedAccepted: true }) }),
+        );
+        expect(moved.clock).toEqual(clockOf('2026-11-20', { pausedDays: 2, deemedAccepted: true }));
+        expect((await store.findCaseByQueryNo(c.queryNo))?.clock).toEqual(moved.clock);
+      });
+
+      it('when listed by urgency, then running clocks come by due date, then undetermined, paused, stopped', async () => {
+        const f = await seed(store);
+        await store.registerCase(newCase(f, 1, { clock: clockOf(null) }));
+        await store.registerCase(newCase(f, 2, { clock: clockOf('2026-12-01') }));
+        await store.registerCase(newCase(f, 3, { clock: clockOf(null, { state: 'paused', kind: 'decision' }) }));
+        await store.registerCase(newCase(f, 4, { clock: clockOf('2026-11-20') }));
+        await store.registerCase(newCase(f, 5, { clock: clockOf(null, { state: 'undetermined', undeterminedYear: 2027 }) }));
+        const page = await store.listCases({ order: 'urgency', limit: 10, offset: 0 });
+        expect(page.rows.map((c) => c.queryNo)).toEqual([4, 2, 5, 3, 1].map(queryNoFor));
+      });
+
+      it('when filtered by clock state, window and due-date range, then only matching cases come back', async () => {
+        const f = await seed(store);
+        await store.registerCase(newCase(f, 1, { clock: clockOf('2026-11-18') }));
+        await store.registerCase(newCase(f, 2, { clock: clockOf('2026-11-20') }));
+        await store.registerCase(newCase(f, 3, { clock: clockOf('2026-11-25'), windowId: null }));
+        await store.registerCase(newCase(f, 4, { clock: clockOf(null, { state: 'paused' }) }));
+        const overdue = await store.listCases({ clockState: 'running', dueTo: '2026-11-19', limit: 10, offset: 0 });
+        expect(overdue.rows.map((c) => c.queryNo)).toEqual([queryNoFor(1)]);
+        const soon = await store.listCases({ clockState: 'running', dueFrom: '2026-11-19', dueTo: '2026-11-25', order: 'urgency', limit: 10, offset: 0 });
+        expect(soon.rows.map((c) => c.queryNo)).toEqual([queryNoFor(2), queryNoFor(3)]);
+        expect((await store.listCases({ clockState: 'paused', limit: 10, offset: 0 })).total).toBe(1);
+        expect((await store.listCases({ windowId: f.windowA.id, limit: 10, offset: 0 })).total).toBe(3);
+      });
+
+      it('when open cases are listed for recomputation, then each comes with its events and stopped ones are left out', async () => {
+        const f = await seed(store);
+        const a = await store.registerCase(newCase(f, 1));
+        await store.advanceCase(advanceOf(a, f.reviewer.id, { to: 'accepted', at: at(2) }));
+        const b = await store.registerCase(newCase(f, 2));
+        await store.advanceCase(advanceOf(b, f.reviewer.id, { to: 'withdrawn', at: at(3), clock: clockOf(null) }));
+        await store.registerCase(newCase(f, 3));
+        const first = await store.listOpenCasesForClock(0, 1);
+        expect(first.map((x) => x.case.queryNo)).toEqual([queryNoFor(1)]);
+        expect(first[0].events.map((e) => e.toStage)).toEqual(['submitted', 'accepted']);
+        const rest = await store.listOpenCasesForClock(first[0].case.id, 10);
+        expect(rest.map((x) => x.case.queryNo)).toEqual([queryNoFor(3)]);
+        expect(rest[0].events).toHaveLength(1);
+      });
+
+      it('when clocks are saved, then a case whose version moved on is skipped', async () => {
+        const f = await seed(store);
+        const a = await store.registerCase(newCase(f, 1));
+        const b = await store.registerCase(newCase(f, 2));
+        await store.advanceCase(advanceOf(b, f.reviewer.id, { to: 'accepted', at: at(3) }));
+        const saved = await store.saveCaseClocks([
+          { caseId: a.id, version: a.version, clock: clockOf('2027-01-05') },
+          { caseId: b.id, version: b.version, clock: clockOf('2027-01-05') },
+        ]);
+        expect(saved).toBe(1);
+        expect((await store.findCaseByQueryNo(a.queryNo))?.clock.dueDate).toBe('2027-01-05');
+        expect((await store.findCaseByQueryNo(b.queryNo))?.clock.dueDate).toBe('2026-11-30');
+      });
+    });
+
+    describe('extension requests', () => {
+      async function underReview(f: Fixture) {
+        const c = await store.registerCase(newCase(f, 1));
+        return store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(2) }));
+      }
+
+      it('when requested, then it is pending and listed for the department; a second pending one is refused', async () => {
+        const f = await seed(store);
+        const c = await underReview(f);
+        const r = await store.createExtensionRequest({ caseId: c.id, days: 10, reason: '需现场核查', requestedBy: f.registrar.id, requestedAt: at(5) });
+        expect(r).toMatchObject({ caseId: c.id, queryNo: c.queryNo, days: 10, status: 'pending', requestedByName: '王收件', departmentId: f.deptA.id });
+        expect(await store.listExtensionRequests({ departmentId: f.deptA.id, status: 'pending' })).toEqual([r]);
+        expect(await store.listExtensionRequests({ departmentId: f.deptB.id })).toEqual([]);
+        const err = await errorOf(
+          store.createExtensionRequest({ caseId: c.id, days: 10, reason: '再次', requestedBy: f.registrar.id, requestedAt: at(6) }),
+        );
+        expect(err).toBeInstanceOf(PendingExtensionExistsError);
+      });
+
+      it('when approved, then the request, an extension event and the case version and clock change together', async () => {
+        const f = await seed(store);
+        const c = await underReview(f);
+        const r = await store.createExtensionRequest({ caseId: c.id, days: 15, reason: '联合办理需会商', requestedBy: f.registrar.id, requestedAt: at(5) });
+        const after = await store.approveExtension({
+          requestId: r.id,
+          caseId: c.id,
+          expectedVersion: c.version,
+          stage: c.stage,
+          approverId: f.reviewer.id,
+          at: at(6),
+          decisionNote: '同意',
+          clock: clockOf('2026-12-21', { extensionDays: 15 }),
+        });
+        expect(after).toMatchObject({ version: c.version + 1, stage: 'accepted', clock: clockOf('2026-12-21', { extensionDays: 15 }) });
+        const events = await store.listStageEvents(c.id);
+        expect(events[events.length - 1]).toMatchObject({
+          kind: 'extension',
+          fromStage: 'accepted',
+          toStage: 'accepted',
+          extensionDays: 15,
+          note: '联合办理需会商',
+          notePublic: true,
+          staffId: f.registrar.id,
+          approverId: f.reviewer.id,
+          approverName: '李审查',
+        });
+        expect(await store.findExtensionRequest(r.id)).toMatchObject({ status: 'approved', decidedBy: f.reviewer.id, decisionNote: '同意' });
+      });
+
+      it('when the case moved on meanwhile, then approval is refused and nothing is written', async () => {
+        const f = await seed(store);
+        const c = await underReview(f);
+        const r = await store.createExtensionRequest({ caseId: c.id, days: 10, reason: '核查', requestedBy: f.registrar.id, requestedAt: at(5) });
+        await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'under_review', at: at(6) }));
+        const err = await errorOf(
+          store.approveExtension({ requestId: r.id, caseId: c.id, expectedVersion: c.version, stage: c.stage, approverId: f.reviewer.id, at: at(7), decisionNote: null, clock: clockOf() }),
+        );
+        expect(err).toBeInstanceOf(StaleVersionError);
+        expect((await store.findExtensionRequest(r.id))?.status).toBe('pending');
+        expect(await store.listStageEvents(c.id)).toHaveLength(3);
+      });
+
+      it('when refused, then it is closed with the note, and cannot be decided twice', async () => {
+        const f = await seed(store);
+        const c = await underReview(f);
+        const r = await store.createExtensionRequest({ caseId: c.id, days: 10, reason: '核查', requestedBy: f.registrar.id, requestedAt: at(5) });
+        const refused = await store.refuseExtension({ requestId: r.id, decidedBy: f.reviewer.id, at: at(6), decisionNote: '时限内可办结' });
+        expect(refused).toMatchObject({ status: 'refused', decisionNote: '时限内可办结' });
+        expect(await errorOf(store.refuseExtension({ requestId: r.id, decidedBy: f.reviewer.id, at: at(7), decisionNote: 'x' }))).toBeInstanceOf(StaleVersionError);
+        const again = await store.createExtensionRequest({ caseId: c.id, days: 10, reason: '再申请', requestedBy: f.registrar.id, requestedAt: at(8) });
+        expect(again.status).toBe('pending');
+      });
+    });
+
+    describe('calendar overrides', () => {
+      it('stores, replaces and deletes overrides, and records declared years', async () => {
+        const f = await seed(store);
+        const o = { date: '2027-01-01', kind: 'holiday' as const, notice: '国办发明电〔2026〕7号', createdBy: f.registrar.id, createdAt: at(1) };
+        await store.putCalendarOverride(o);
+        await store.putCalendarOverride({ ...o, date: '2026-12-31', kind: 'workday' });
+        await store.putCalendarOverride({ ...o, kind: 'workday', notice: '更正' });
+        expect(await store.listCalendarOverrides()).toEqual([
+          { ...o, date: '2026-12-31', kind: 'workday' },
+          { ...o, kind: 'workday', notice: '更正' },
+        ]);
+        expect(await store.deleteCalendarOverride('2026-12-31')).toBe(true);
+        expect(await store.deleteCalendarOverride('2026-12-31')).toBe(false);
+        await store.declareCalendarYear({ year: 2027, notice: '国办发明电〔2026〕7号', declaredBy: f.registrar.id, declaredAt: at(2) });
+        expect(await store.listCalendarYears()).toEqual([
+          { year: 2027, notice: '国办发明电〔2026〕7号', declaredBy: f.registrar.id, declaredAt: at(2) },
+        ]);
+      });
     });
 
     describe('lifecycle', () => {
@@ -377,6 +558,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           resultsPublic: false,
           resultValidity: '5年',
           status: 'in_force',
+          jointHandling: false,
         });
         expect(await store.findItemByCode('SL-001')).toEqual(item);
         expect(await store.findItemByCode('SL-999')).toBeNull();
@@ -423,7 +605,10 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
             category: '水土保持方案',
             promisedDays: 10,
             statutoryDays: 20,
+            jointHandling: false,
           },
+          windowId: f.windowA.id,
+          clock: clockOf(),
           department: { id: f.deptA.id, code: 'D01', name: '市水利局' },
           applicant: { name: '欧阳娜娜', kind: 'person', idNumber: '11010519491231002X', phone: '0578-2123456' },
           projectName: '某某水土保持方案',
@@ -456,6 +641,10 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
             notePublic: false,
             decisionNo: null,
             reason: null,
+            kind: 'stage',
+            extensionDays: null,
+            approverId: null,
+            approverName: null,
           },
         ]);
       });

@@ -1,4 +1,15 @@
-import type { BulletinEntry, Case, Department, Item, ServiceWindow, Staff, StageEvent } from '../../domain/model';
+import type {
+  BulletinEntry,
+  Case,
+  Department,
+  ExtensionRequest,
+  Item,
+  ServiceWindow,
+  Staff,
+  StageEvent,
+  StoredClock,
+} from '../../domain/model';
+import type { ClockKind } from '../../domain/deadlines';
 import type { ApplicantKind } from '../../domain/masking';
 import type { Stage } from '../../domain/stages';
 import type { Role } from '../../domain/model';
@@ -39,7 +50,7 @@ export function toStaff(r: Row): Staff {
 }
 
 export const ITEM_COLUMNS = `i.id, i.code, i.name, i.category, i.department_id, i.statutory_days, i.promised_days,
-  i.results_public, i.result_validity, i.status, d.code AS dept_code, d.name AS dept_name`;
+  i.results_public, i.result_validity, i.status, i.joint_handling, d.code AS dept_code, d.name AS dept_name`;
 
 export function toItem(r: Row): Item {
   return {
@@ -54,17 +65,59 @@ export function toItem(r: Row): Item {
     resultsPublic: r.results_public === 1,
     resultValidity: str(r.result_validity),
     status: str(r.status) as Item['status'],
+    jointHandling: r.joint_handling === 1,
   };
 }
 
 export const CASE_COLUMNS = `c.*, i.code AS item_code, i.name AS item_name, i.category AS item_category,
-  i.promised_days AS item_promised_days, i.statutory_days AS item_statutory_days,
+  i.promised_days AS item_promised_days, i.statutory_days AS item_statutory_days, i.joint_handling AS item_joint_handling,
   d.code AS dept_code, d.name AS dept_name`;
 export const CASE_JOINS = 'JOIN items i ON i.id = c.item_id JOIN departments d ON d.id = c.department_id';
+
+/** Clock states by urgency: the first key of the "most urgent first" index. */
+export const CLOCK_RANK: Record<StoredClock['state'], number> = {
+  running: 0,
+  undetermined: 1,
+  paused: 2,
+  stopped: 3,
+  pending: 9,
+};
+
+export function clockParams(c: StoredClock) {
+  return [
+    c.state,
+    CLOCK_RANK[c.state],
+    c.kind,
+    c.dueDate,
+    c.statutoryDueDate,
+    c.pausedDays,
+    c.extensionDays,
+    c.deemedAccepted ? 1 : 0,
+    c.undeterminedYear,
+  ];
+}
+
+export const CLOCK_ASSIGNMENTS = `clock_state = ?, clock_rank = ?, clock_kind = ?, due_date = ?, statutory_due_date = ?,
+  paused_days = ?, extension_days = ?, deemed_accepted = ?, undetermined_year = ?`;
+
+function toClock(r: Row): StoredClock {
+  return {
+    state: str(r.clock_state) as StoredClock['state'],
+    kind: str(r.clock_kind) as ClockKind,
+    dueDate: optStr(r.due_date),
+    statutoryDueDate: optStr(r.statutory_due_date),
+    pausedDays: num(r.paused_days),
+    extensionDays: num(r.extension_days),
+    deemedAccepted: r.deemed_accepted === 1,
+    undeterminedYear: r.undetermined_year === null ? null : num(r.undetermined_year),
+  };
+}
 
 export function toCase(r: Row): Case {
   return {
     id: num(r.id),
+    windowId: r.window_id === null || r.window_id === undefined ? null : num(r.window_id),
+    clock: toClock(r),
     queryNo: str(r.query_no),
     item: {
       id: num(r.item_id),
@@ -73,6 +126,7 @@ export function toCase(r: Row): Case {
       category: str(r.item_category),
       promisedDays: num(r.item_promised_days),
       statutoryDays: num(r.item_statutory_days),
+      jointHandling: r.item_joint_handling === 1,
     },
     department: { id: num(r.department_id), code: str(r.dept_code), name: str(r.dept_name) },
     applicant: {
@@ -96,6 +150,10 @@ export function toCase(r: Row): Case {
 export function toStageEvent(r: Row): StageEvent {
   return {
     id: num(r.id),
+    kind: str(r.kind) as StageEvent['kind'],
+    extensionDays: r.extension_days === null ? null : num(r.extension_days),
+    approverId: r.approver_id === null ? null : num(r.approver_id),
+    approverName: optStr(r.approver_name),
     caseId: num(r.case_id),
     seq: num(r.seq),
     fromStage: optStr(r.from_stage) as Stage | null,
@@ -136,5 +194,28 @@ export function toSessionRecord(r: Row) {
     createdAt: str(r.created_at),
     lastSeenAt: str(r.last_seen_at),
     expiresAt: str(r.expires_at),
+  };
+}
+
+export const EXTENSION_COLUMNS = `x.*, c.query_no, c.department_id, i.name AS item_name, s.display_name AS requested_by_name`;
+export const EXTENSION_JOINS = `JOIN cases c ON c.id = x.case_id JOIN items i ON i.id = c.item_id
+  JOIN staff s ON s.id = x.requested_by`;
+
+export function toExtensionRequest(r: Row): ExtensionRequest {
+  return {
+    id: num(r.id),
+    caseId: num(r.case_id),
+    queryNo: str(r.query_no),
+    itemName: str(r.item_name),
+    departmentId: num(r.department_id),
+    days: num(r.days),
+    reason: str(r.reason),
+    requestedBy: num(r.requested_by),
+    requestedByName: str(r.requested_by_name),
+    requestedAt: str(r.requested_at),
+    status: str(r.status) as ExtensionRequest['status'],
+    decidedBy: r.decided_by === null ? null : num(r.decided_by),
+    decidedAt: optStr(r.decided_at),
+    decisionNote: optStr(r.decision_note),
   };
 }

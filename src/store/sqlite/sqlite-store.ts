@@ -2,12 +2,28 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StaleVersionError } from '../../domain/errors';
-import type { Case, Department, Item, Page, ServiceWindow, Staff } from '../../domain/model';
+import type {
+  CalendarOverrideRecord,
+  CalendarYearRecord,
+  Case,
+  Department,
+  ExtensionRequest,
+  ExtensionStatus,
+  Item,
+  Page,
+  ServiceWindow,
+  Staff,
+  StageEvent,
+} from '../../domain/model';
 import { MIGRATIONS_DIR } from '../../paths';
 import { migrateSqlite } from '../migrate';
 import {
   DuplicateQueryNoError,
+  PendingExtensionExistsError,
   type AdvanceCase,
+  type ApproveExtension,
+  type ClockUpdate,
+  type NewExtensionRequest,
   type ApiTokenRecord,
   type CaseFilter,
   type NewCase,
@@ -21,6 +37,12 @@ import {
 import {
   BULLETIN_COLUMNS,
   BULLETIN_JOINS,
+  CLOCK_ASSIGNMENTS,
+  CLOCK_RANK,
+  clockParams,
+  EXTENSION_COLUMNS,
+  EXTENSION_JOINS,
+  toExtensionRequest,
   CASE_COLUMNS,
   CASE_JOINS,
   ITEM_COLUMNS,
@@ -184,7 +206,7 @@ export class SqliteStore implements Store {
   async createItem(i: NewItem): Promise<Item> {
     this.stmt(
       `INSERT INTO items (code, name, category, department_id, statutory_days, promised_days, results_public,
-         result_validity, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         result_validity, status, joint_handling) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       i.code,
       i.name,
@@ -195,6 +217,7 @@ export class SqliteStore implements Store {
       i.resultsPublic ? 1 : 0,
       i.resultValidity,
       i.status,
+      i.jointHandling ? 1 : 0,
     );
     return (await this.findItemByCode(i.code)) as Item;
   }
@@ -226,8 +249,10 @@ export class SqliteStore implements Store {
   async registerCase(c: NewCase): Promise<Case> {
     const insertCase = this.stmt(
       `INSERT INTO cases (query_no, item_id, department_id, applicant_name, applicant_kind, applicant_id_number,
-         applicant_phone, project_name, note, stage, version, registered_by, registered_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?)`,
+         applicant_phone, project_name, note, stage, version, registered_by, registered_at, updated_at, window_id,
+         clock_state, clock_rank, clock_kind, due_date, statutory_due_date, paused_days, extension_days,
+         deemed_accepted, undetermined_year)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEvent = this.stmt(
       `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public)
@@ -247,6 +272,8 @@ export class SqliteStore implements Store {
         c.registeredBy,
         c.at,
         c.at,
+        c.windowId,
+        ...clockParams(c.clock),
       );
       const id = Number(info.lastInsertRowid);
       insertEvent.run(id, c.at, c.registeredBy);
@@ -266,7 +293,8 @@ export class SqliteStore implements Store {
 
   async listStageEvents(caseId: number) {
     return this.all(
-      `SELECT e.*, s.display_name AS staff_name FROM stage_events e JOIN staff s ON s.id = e.staff_id
+      `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
+       FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
        WHERE e.case_id = ? ORDER BY e.seq`,
       toStageEvent,
       caseId,
@@ -276,7 +304,7 @@ export class SqliteStore implements Store {
   async advanceCase(a: AdvanceCase): Promise<Case> {
     const update = this.stmt(
       `UPDATE cases SET stage = ?, version = version + 1, updated_at = ?,
-         decision_no = COALESCE(?, decision_no), decided_at = COALESCE(?, decided_at)
+         decision_no = COALESCE(?, decision_no), decided_at = COALESCE(?, decided_at), ${CLOCK_ASSIGNMENTS}
        WHERE id = ? AND version = ? AND stage = ?`,
     );
     const insertEvent = this.stmt(
@@ -296,6 +324,7 @@ export class SqliteStore implements Store {
           e.at,
           a.decision?.decisionNo ?? null,
           a.decision?.decidedAt ?? null,
+          ...clockParams(a.clock),
           a.caseId,
           a.expectedVersion,
           a.from,
@@ -325,28 +354,169 @@ export class SqliteStore implements Store {
   async listCases(f: CaseFilter): Promise<Page<Case>> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (f.departmentId !== undefined) {
-      where.push('c.department_id = ?');
-      params.push(f.departmentId);
-    }
-    if (f.stage !== undefined) {
-      where.push('c.stage = ?');
-      params.push(f.stage);
-    }
-    if (f.itemId !== undefined) {
-      where.push('c.item_id = ?');
-      params.push(f.itemId);
-    }
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (f.departmentId !== undefined) add('c.department_id = ?', f.departmentId);
+    if (f.stage !== undefined) add('c.stage = ?', f.stage);
+    if (f.itemId !== undefined) add('c.item_id = ?', f.itemId);
+    if (f.windowId !== undefined) add('c.window_id = ?', f.windowId);
+    if (f.clockState !== undefined) add('c.clock_rank = ?', CLOCK_RANK[f.clockState]);
+    if (f.dueFrom !== undefined) add('c.due_date >= ?', f.dueFrom);
+    if (f.dueTo !== undefined) add('c.due_date <= ?', f.dueTo);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const orderSql =
+      f.order === 'urgency' ? 'c.clock_rank, c.due_date, c.id' : 'c.updated_at DESC, c.id DESC';
     const total = (this.stmt(`SELECT COUNT(*) AS n FROM cases c ${whereSql}`).get(...params) as { n: number }).n;
     const rows = this.all(
-      `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} ${whereSql} ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+      `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
       toCase,
       ...params,
       f.limit,
       f.offset,
     );
     return { rows, total };
+  }
+
+  async listOpenCasesForClock(afterId: number, limit: number) {
+    const cases = this.all(
+      `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.clock_rank <> 3 AND c.id > ? ORDER BY c.id LIMIT ?`,
+      toCase,
+      afterId,
+      limit,
+    );
+    if (cases.length === 0) return [];
+    const events = this.all(
+      `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
+       FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
+       WHERE e.case_id BETWEEN ? AND ? ORDER BY e.case_id, e.seq`,
+      toStageEvent,
+      cases[0].id,
+      cases[cases.length - 1].id,
+    );
+    const byCase = new Map<number, StageEvent[]>();
+    for (const e of events) {
+      const list = byCase.get(e.caseId) ?? [];
+      list.push(e);
+      byCase.set(e.caseId, list);
+    }
+    return cases.map((c) => ({ case: c, events: byCase.get(c.id) ?? [] }));
+  }
+
+  async saveCaseClocks(updates: ClockUpdate[]): Promise<number> {
+    const update = this.stmt(`UPDATE cases SET ${CLOCK_ASSIGNMENTS} WHERE id = ? AND version = ?`);
+    return this.db
+      .transaction(() => updates.reduce((n, u) => n + update.run(...clockParams(u.clock), u.caseId, u.version).changes, 0))
+      .immediate();
+  }
+
+  async createExtensionRequest(r: NewExtensionRequest): Promise<ExtensionRequest> {
+    try {
+      const info = this.stmt(
+        `INSERT INTO extension_requests (case_id, days, reason, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)`,
+      ).run(r.caseId, r.days, r.reason, r.requestedBy, r.requestedAt);
+      return (await this.findExtensionRequest(Number(info.lastInsertRowid))) as ExtensionRequest;
+    } catch (err) {
+      if (isUniqueViolation(err, 'extension_requests.case_id')) throw new PendingExtensionExistsError();
+      throw err;
+    }
+  }
+
+  async findExtensionRequest(id: number): Promise<ExtensionRequest | null> {
+    return this.get(`SELECT ${EXTENSION_COLUMNS} FROM extension_requests x ${EXTENSION_JOINS} WHERE x.id = ?`, toExtensionRequest, id);
+  }
+
+  async listExtensionRequests(f: { departmentId?: number; status?: ExtensionStatus; caseId?: number }) {
+    return this.all(
+      `SELECT ${EXTENSION_COLUMNS} FROM extension_requests x ${EXTENSION_JOINS}
+       WHERE (? IS NULL OR c.department_id = ?) AND (? IS NULL OR x.status = ?) AND (? IS NULL OR x.case_id = ?)
+       ORDER BY x.requested_at, x.id`,
+      toExtensionRequest,
+      f.departmentId ?? null,
+      f.departmentId ?? null,
+      f.status ?? null,
+      f.status ?? null,
+      f.caseId ?? null,
+      f.caseId ?? null,
+    );
+  }
+
+  async approveExtension(a: ApproveExtension): Promise<Case> {
+    const markRequest = this.stmt(
+      `UPDATE extension_requests SET status = 'approved', decided_by = ?, decided_at = ?, decision_note = ?
+       WHERE id = ? AND case_id = ? AND status = 'pending'`,
+    );
+    const bump = this.stmt(
+      `UPDATE cases SET version = version + 1, updated_at = ?, ${CLOCK_ASSIGNMENTS} WHERE id = ? AND version = ? AND stage = ?`,
+    );
+    const insertEvent = this.stmt(
+      `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public, kind,
+         extension_days, approver_id)
+       SELECT x.case_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM stage_events WHERE case_id = x.case_id), ?, ?, ?,
+         x.requested_by, x.reason, 1, 'extension', x.days, ?
+       FROM extension_requests x WHERE x.id = ?`,
+    );
+    this.db
+      .transaction(() => {
+        if (markRequest.run(a.approverId, a.at, a.decisionNote, a.requestId, a.caseId).changes !== 1) {
+          throw new StaleVersionError('该延期申请已被处理');
+        }
+        if (bump.run(a.at, ...clockParams(a.clock), a.caseId, a.expectedVersion, a.stage).changes !== 1) {
+          throw new StaleVersionError();
+        }
+        insertEvent.run(a.stage, a.stage, a.at, a.approverId, a.requestId);
+      })
+      .immediate();
+    return this.findCaseById(a.caseId);
+  }
+
+  async refuseExtension(r: { requestId: number; decidedBy: number; at: string; decisionNote: string }) {
+    const changed = this.stmt(
+      `UPDATE extension_requests SET status = 'refused', decided_by = ?, decided_at = ?, decision_note = ?
+       WHERE id = ? AND status = 'pending'`,
+    ).run(r.decidedBy, r.at, r.decisionNote, r.requestId).changes;
+    if (changed !== 1) throw new StaleVersionError('该延期申请已被处理');
+    return (await this.findExtensionRequest(r.requestId)) as ExtensionRequest;
+  }
+
+  async listCalendarOverrides(): Promise<CalendarOverrideRecord[]> {
+    return this.all('SELECT * FROM calendar_overrides ORDER BY date', (r) => ({
+      date: r.date as string,
+      kind: r.kind as CalendarOverrideRecord['kind'],
+      notice: r.notice as string,
+      createdBy: r.created_by as number,
+      createdAt: r.created_at as string,
+    }));
+  }
+
+  async putCalendarOverride(o: CalendarOverrideRecord): Promise<void> {
+    this.stmt(
+      `INSERT INTO calendar_overrides (date, kind, notice, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, notice = excluded.notice,
+         created_by = excluded.created_by, created_at = excluded.created_at`,
+    ).run(o.date, o.kind, o.notice, o.createdBy, o.createdAt);
+  }
+
+  async deleteCalendarOverride(date: string): Promise<boolean> {
+    return this.stmt('DELETE FROM calendar_overrides WHERE date = ?').run(date).changes === 1;
+  }
+
+  async listCalendarYears(): Promise<CalendarYearRecord[]> {
+    return this.all('SELECT * FROM calendar_years ORDER BY year', (r) => ({
+      year: r.year as number,
+      notice: r.notice as string,
+      declaredBy: r.declared_by as number,
+      declaredAt: r.declared_at as string,
+    }));
+  }
+
+  async declareCalendarYear(y: CalendarYearRecord): Promise<void> {
+    this.stmt(
+      `INSERT INTO calendar_years (year, notice, declared_by, declared_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (year) DO UPDATE SET notice = excluded.notice, declared_by = excluded.declared_by,
+         declared_at = excluded.declared_at`,
+    ).run(y.year, y.notice, y.declaredBy, y.declaredAt);
   }
 
   async listBulletin(opts: { limit: number; offset: number }) {
