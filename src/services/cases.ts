@@ -5,7 +5,7 @@ import { createQueryNo, parseQueryNo } from '../domain/query-number';
 import { assertTransition, assertTransitionDetails, type Stage } from '../domain/stages';
 import { beijingDate } from '../domain/beijing-time';
 import { DuplicateQueryNoError } from '../store/store';
-import { explainClock, toClockEvents, toStoredClock } from './clock';
+import { clockContext, clockView, explainClock, toClockEvents, toStoredClock, type ClockContext, type ClockView } from './clock';
 import { assertDepartmentAccess } from './access';
 import type { Deps } from './deps';
 
@@ -139,6 +139,7 @@ export async function advanceCase(
 }
 
 export interface PublicTimelineEntry {
+  kind: 'stage' | 'extension';
   stage: Stage;
   at: string;
   date: string;
@@ -158,10 +159,11 @@ export interface PublicCaseView {
   decisionNo: string | null;
   decidedAt: string | null;
   version: number;
+  clock: ClockView;
   timeline: PublicTimelineEntry[];
 }
 
-export function toPublicCaseView(c: Case, events: StageEvent[]): PublicCaseView {
+export function toPublicCaseView(c: Case, events: StageEvent[], ctx: ClockContext): PublicCaseView {
   return {
     queryNo: c.queryNo,
     item: {
@@ -180,7 +182,9 @@ export function toPublicCaseView(c: Case, events: StageEvent[]): PublicCaseView 
     decisionNo: c.stage === 'denied' || c.stage === 'not_accepted' ? null : c.decisionNo,
     decidedAt: c.decidedAt,
     version: c.version,
+    clock: clockView(c.clock, ctx),
     timeline: events.map((e) => ({
+      kind: e.kind,
       stage: e.toStage,
       at: e.at,
       date: beijingDate(e.at),
@@ -191,6 +195,8 @@ export function toPublicCaseView(c: Case, events: StageEvent[]): PublicCaseView 
 
 /** Refusal reasons must be told to the applicant (第三十八条); other notes only when marked public. */
 function publicNote(e: StageEvent): string | null {
+  // 第四十二条: the applicant is told of an extension and its reason.
+  if (e.kind === 'extension') return `办理期限延长${e.extensionDays}个工作日。理由：${e.note ?? ''}`;
   const parts: string[] = [];
   if (e.reason && (e.toStage === 'denied' || e.toStage === 'not_accepted')) parts.push(`理由：${e.reason}`);
   if (e.decisionNo && e.toStage === 'approved') parts.push(`决定文号：${e.decisionNo}`);
@@ -200,5 +206,9 @@ function publicNote(e: StageEvent): string | null {
 
 export async function lookupCase(deps: Deps, raw: unknown): Promise<PublicCaseView> {
   const c = await findCase(deps, raw);
-  return toPublicCaseView(c, await deps.store.listStageEvents(c.id));
+  const [events, ctx] = await Promise.all([
+    deps.store.listStageEvents(c.id),
+    clockContext(deps.calendars, deps.clock.now(), deps.config.dueSoonDays),
+  ]);
+  return toPublicCaseView(c, events, ctx);
 }

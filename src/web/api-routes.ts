@@ -7,10 +7,14 @@ import { listBulletinPage } from '../services/bulletin';
 import { bulletinJson, caseEtag, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
-import { loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
+import { caseListQuerySchema, loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
+import { beijingDate } from '../domain/beijing-time';
+import { clockView } from '../services/clock';
+import { listWorklist, staffClockContext } from '../services/worklist';
 import { apiAuth } from './security';
 
 const BULLETIN_PAGE_SIZE = 20;
+const CASES_PAGE_SIZE = 50;
 
 export function apiRoutes(ctx: WebContext): Router {
   const { deps, auth } = ctx;
@@ -37,20 +41,36 @@ export function apiRoutes(ctx: WebContext): Router {
     res.json(items.map(itemJson));
   });
 
+  /** The staff resource of a case as it is now, with its ETag. */
+  const sendStaffCase = async (res: express.Response, status: number, queryNo: string) => {
+    const { case: c, events } = await findCaseForStaff(deps, staffOf(res), queryNo);
+    const ctx = await staffClockContext(deps);
+    res.status(status).set('ETag', caseEtag(c, ctx.today)).json(staffCaseJson(c, clockView(c.clock, ctx), events));
+  };
+
+  router.get('/cases', requireToken, async (req, res) => {
+    const q = parseInput(caseListQuerySchema, req.query);
+    const items = q.item ? await deps.store.listItems({ inForceOnly: false }) : [];
+    const itemId = q.item ? (items.find((i) => i.code === q.item)?.id ?? -1) : undefined;
+    const result = await listWorklist(deps, staffOf(res), { stage: q.stage, itemId, clockStatus: q.clockStatus }, q.page, CASES_PAGE_SIZE);
+    res.json({
+      cases: result.rows.map((r) => staffCaseJson(r.case, r.clock)),
+      page: q.page,
+      pageSize: CASES_PAGE_SIZE,
+      total: result.total,
+    });
+  });
+
   router.post('/cases', requireToken, async (req, res) => {
     const input = parseInput(registerCaseSchema, req.body);
     const c = await registerCase(deps, staffOf(res), input);
-    const { events } = await findCaseForStaff(deps, staffOf(res), c.queryNo);
-    res
-      .status(201)
-      .location(`/api/v1/cases/${c.queryNo}`)
-      .set('ETag', caseEtag(c))
-      .json(staffCaseJson(c, events));
+    res.location(`/api/v1/cases/${c.queryNo}`);
+    await sendStaffCase(res, 201, c.queryNo);
   });
 
   router.get('/cases/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
     const view = await lookupCase(deps, req.params.queryNo);
-    res.set('Cache-Control', 'no-cache').set('ETag', caseEtag(view));
+    res.set('Cache-Control', 'no-cache').set('ETag', caseEtag(view, beijingDate(deps.clock.now())));
     if (req.fresh) {
       res.status(304).end();
       return;
@@ -68,9 +88,8 @@ export function apiRoutes(ctx: WebContext): Router {
       if (v === null) throw new AppError(412, 'stale_version', 'If-Match 与该办件的当前版本不符');
       expectedVersion = v;
     }
-    const c = await advanceCase(deps, staffOf(res), queryNo, input, expectedVersion);
-    const { events } = await findCaseForStaff(deps, staffOf(res), c.queryNo);
-    res.set('ETag', caseEtag(c)).json(staffCaseJson(c, events));
+    await advanceCase(deps, staffOf(res), queryNo, input, expectedVersion);
+    await sendStaffCase(res, 200, queryNo);
   });
 
   router.get('/bulletin', async (req, res) => {

@@ -2,6 +2,21 @@ import type { BulletinEntry, Case, Item, StageEvent } from '../domain/model';
 import { formatQueryNo } from '../domain/query-number';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT, type Stage } from '../domain/stages';
 import type { PublicCaseView } from '../services/cases';
+import type { ClockView } from '../services/clock';
+
+/** The deadline fields every case resource carries (dueDate is a Beijing date; null while 待定). */
+export function clockJson(v: ClockView) {
+  return {
+    dueDate: v.dueDate,
+    workingDaysLeft: v.workingDaysLeft,
+    pausedDays: v.pausedDays,
+    clockStatus: v.status,
+    clockKind: v.kind,
+    statutoryDueDate: v.statutoryDueDate,
+    extensionDays: v.extensionDays,
+    deemedAccepted: v.deemedAccepted,
+  };
+}
 
 const stageJson = (code: Stage) => ({ code, label: STAGE_LABELS[code] });
 
@@ -31,12 +46,18 @@ export function publicCaseJson(v: PublicCaseView) {
     decisionNo: v.decisionNo,
     decidedAt: v.decidedAt,
     version: v.version,
-    timeline: v.timeline.map((t) => ({ stage: stageJson(t.stage), at: t.at, ...(t.note ? { note: t.note } : {}) })),
+    ...clockJson(v.clock),
+    timeline: v.timeline.map((t) => ({
+      stage: stageJson(t.stage),
+      at: t.at,
+      ...(t.kind === 'extension' ? { event: 'extension' } : {}),
+      ...(t.note ? { note: t.note } : {}),
+    })),
   };
 }
 
 /** The staff resource: full applicant data, only ever sent to staff of the case's department. */
-export function staffCaseJson(c: Case, events?: StageEvent[]) {
+export function staffCaseJson(c: Case, clock: ClockView, events?: StageEvent[]) {
   return {
     queryNo: c.queryNo,
     queryNoDisplay: formatQueryNo(c.queryNo),
@@ -51,9 +72,11 @@ export function staffCaseJson(c: Case, events?: StageEvent[]) {
     updatedAt: c.updatedAt,
     decisionNo: c.decisionNo,
     decidedAt: c.decidedAt,
+    ...clockJson(clock),
     ...(events
       ? {
           timeline: events.map((e) => ({
+            ...(e.kind === 'extension' ? { event: 'extension', extensionDays: e.extensionDays, approver: e.approverName } : {}),
             stage: stageJson(e.toStage),
             at: e.at,
             staff: e.staffName,
@@ -80,13 +103,17 @@ export function bulletinJson(b: BulletinEntry) {
   };
 }
 
-export function caseEtag(c: { queryNo: string; version: number }): string {
-  return `"${c.queryNo}-v${c.version}"`;
+/**
+ * `"<queryNo>-v<version>-d<Beijing date>"`: the date part makes caches notice that "working days
+ * left" changed overnight; If-Match only compares the version.
+ */
+export function caseEtag(c: { queryNo: string; version: number }, today: string): string {
+  return `"${c.queryNo}-v${c.version}-d${today.replace(/-/g, '')}"`;
 }
 
 /** Reads the version out of an If-Match value we issued; null if it is not one of ours. */
 export function versionFromEtag(value: string, queryNo: string): number | null {
-  const m = /^(?:W\/)?"([2-9A-HJ-NP-Z]{12})-v(\d{1,9})"$/.exec(value.trim());
+  const m = /^(?:W\/)?"([2-9A-HJ-NP-Z]{12})-v(\d{1,9})(?:-d\d{8})?"$/.exec(value.trim());
   if (!m || m[1] !== queryNo) return null;
   return Number(m[2]);
 }

@@ -14,6 +14,17 @@ const stage = {
   properties: { code: { $ref: '#/components/schemas/StageCode' }, label: { type: 'string' } },
 };
 
+const clockProperties = {
+  dueDate: { type: ['string', 'null'], format: 'date', description: '到期日（北京时间日期）；期限待定时为 null' },
+  workingDaysLeft: { type: ['integer', 'null'], description: '剩余工作日；负数为已逾期的工作日数' },
+  pausedDays: { type: 'integer', description: '特别程序暂停计时的工作日数（第四十五条）' },
+  clockStatus: { $ref: '#/components/schemas/ClockStatus' },
+  clockKind: { enum: ['acceptance', 'decision', 'certificate', 'none'], description: '受理期限 / 办结期限 / 制证期限' },
+  statutoryDueDate: { type: ['string', 'null'], format: 'date', description: '法定期限到期日' },
+  extensionDays: { type: 'integer' },
+  deemedAccepted: { type: 'boolean', description: '逾期未告知补正，视为受理（第三十二条）' },
+};
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -43,6 +54,10 @@ export const openApiDocument = {
             },
           },
         },
+      },
+      ClockStatus: {
+        type: 'string',
+        enum: ['normal', 'due_soon', 'overdue', 'paused', 'undetermined', 'stopped'],
       },
       StageCode: {
         type: 'string',
@@ -97,9 +112,10 @@ export const openApiDocument = {
           decisionNo: { type: ['string', 'null'] },
           decidedAt: { type: ['string', 'null'], format: 'date-time' },
           version: { type: 'integer' },
+          ...clockProperties,
           timeline: {
             type: 'array',
-            description: '按时间先后',
+            description: '按时间先后；延期记录带 event: "extension"',
             items: {
               type: 'object',
               required: ['stage', 'at'],
@@ -125,6 +141,7 @@ export const openApiDocument = {
           },
           stage,
           version: { type: 'integer' },
+          ...clockProperties,
           timeline: { type: 'array', items: { type: 'object' } },
         },
       },
@@ -180,6 +197,33 @@ export const openApiDocument = {
       },
     },
     '/cases': {
+      get: {
+        summary: '本部门办件（管理员：全部），最紧急在前',
+        security: [{ bearer: [] }],
+        parameters: [
+          { name: 'clockStatus', in: 'query', required: false, schema: { $ref: '#/components/schemas/ClockStatus' } },
+          { name: 'stage', in: 'query', required: false, schema: { $ref: '#/components/schemas/StageCode' } },
+          { name: 'item', in: 'query', required: false, description: '事项编码', schema: { type: 'string' } },
+          { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+        ],
+        responses: {
+          200: {
+            description: '办件分页',
+            content: json({
+              type: 'object',
+              required: ['cases', 'page', 'total'],
+              properties: {
+                cases: { type: 'array', items: { $ref: '#/components/schemas/StaffCase' } },
+                page: { type: 'integer' },
+                pageSize: { type: 'integer' },
+                total: { type: 'integer' },
+              },
+            }),
+          },
+          400: errorRef,
+          401: errorRef,
+        },
+      },
       post: {
         summary: '登记办件（窗口收件），生成查询号',
         security: [{ bearer: [] }],

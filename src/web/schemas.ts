@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
 import { isValidCreditCode, isValidPhone, isValidResidentId, normalizeIdentifier } from '../domain/identity';
+import { CLOCK_STATUSES } from '../domain/deadlines';
 import { STAGES } from '../domain/stages';
 
 const text = (max: number, label: string) =>
@@ -46,6 +47,13 @@ export const transitionSchema = z.object({
   notePublic: z.boolean({ error: 'notePublic 须为 true 或 false' }).optional(),
   decisionNo: optionalText(100, '决定文号'),
   reason: optionalText(1000, '理由'),
+});
+
+export const caseListQuerySchema = z.object({
+  clockStatus: z.enum(CLOCK_STATUSES, { error: `clockStatus 须为 ${CLOCK_STATUSES.join(' | ')}` }).optional(),
+  stage: z.enum(STAGES, { error: '阶段无效' }).optional(),
+  item: z.string().trim().max(40, '事项编码过长').optional(),
+  page: z.coerce.number({ error: '页码须为正整数' }).int('页码须为正整数').min(1, '页码须为正整数').max(100000, '页码过大').default(1),
 });
 
 export const loginSchema = z.object({
