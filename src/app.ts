@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { beijingDate, beijingDateTime, chineseDate } from './domain/beijing-time';
 import { ROLE_LABELS } from './domain/model';
 import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
+import { CLOCK_KIND_LABELS, CLOCK_STATUS_LABELS } from './domain/deadlines';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { AuthService } from './services/auth';
@@ -67,6 +68,8 @@ export function createApp(appDeps: AppDeps): express.Express {
     beijingDateTime,
     chineseDate,
     STAGE_LABELS,
+    CLOCK_STATUS_LABELS,
+    CLOCK_KIND_LABELS,
     STAGE_PUBLIC_TEXT,
     ROLE_LABELS,
     siteName: '网上办事大厅',

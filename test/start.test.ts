@@ -22,6 +22,8 @@ describe('start-up', () => {
     const cases = await first.store.listCases({ limit: 1000, offset: 0 });
     expect(cases.total).toBeGreaterThanOrEqual(36);
     expect(new Set(cases.rows.map((c) => c.stage))).toEqual(new Set(STAGES));
+    expect(cases.rows.filter((c) => c.clock.state === 'pending')).toEqual([]);
+    expect(cases.rows.some((c) => c.clock.state === 'running' && c.clock.dueDate)).toBe(true);
     expect((await first.store.listDepartments()).length).toBeGreaterThanOrEqual(4);
     expect((await first.store.listItems({ inForceOnly: true })).length).toBeGreaterThanOrEqual(12);
     const items = await request(first.app).get('/api/v1/items').expect(200);

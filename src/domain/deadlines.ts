@@ -31,6 +31,13 @@ export const CLOCK_STATUS_LABELS: Record<ClockStatus, string> = {
   stopped: '已结束计时',
 };
 
+export const CLOCK_KIND_LABELS: Record<ClockKind, string> = {
+  acceptance: '受理期限',
+  decision: '办结期限',
+  certificate: '制证期限',
+  none: '—',
+};
+
 export interface ClockEvent {
   kind: 'stage' | 'extension';
   toStage: Stage;

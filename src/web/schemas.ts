@@ -3,6 +3,7 @@ import { ValidationError } from '../domain/errors';
 import { isValidCreditCode, isValidPhone, isValidResidentId, normalizeIdentifier } from '../domain/identity';
 import { CLOCK_STATUSES } from '../domain/deadlines';
 import { STAGES } from '../domain/stages';
+import { isIsoDate } from '../domain/working-days';
 
 const text = (max: number, label: string) =>
   z.string({ error: `请填写${label}` }).trim().max(max, `${label}不能超过${max}个字`);
@@ -54,6 +55,26 @@ export const caseListQuerySchema = z.object({
   stage: z.enum(STAGES, { error: '阶段无效' }).optional(),
   item: z.string().trim().max(40, '事项编码过长').optional(),
   page: z.coerce.number({ error: '页码须为正整数' }).int('页码须为正整数').min(1, '页码须为正整数').max(100000, '页码过大').default(1),
+});
+
+export const extensionRequestSchema = z.object({
+  reason: required(1000, '延期理由'),
+});
+
+export const extensionDecisionSchema = z.object({
+  decision: z.enum(['approve', 'refuse'], { error: '请选择同意或不同意' }),
+  note: optionalText(1000, '审批意见'),
+});
+
+export const calendarOverrideSchema = z.object({
+  date: z.string({ error: '请填写日期' }).trim().refine(isIsoDate, '日期格式应为 YYYY-MM-DD，且须为真实日期'),
+  kind: z.enum(['holiday', 'workday'], { error: '请选择放假或调休上班' }),
+  notice: required(200, '依据（通知文号）'),
+});
+
+export const calendarYearSchema = z.object({
+  year: z.coerce.number({ error: '请填写年份' }).int('年份须为整数').min(2000, '年份不在范围内').max(2100, '年份不在范围内'),
+  notice: required(200, '依据（通知文号）'),
 });
 
 export const loginSchema = z.object({

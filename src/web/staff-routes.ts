@@ -2,11 +2,19 @@ import express, { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../app';
 import { AppError, ValidationError } from '../domain/errors';
 import type { Staff } from '../domain/model';
-import { isStage, allowedNextStages, STAGES, type Stage } from '../domain/stages';
+import { beijingDate, beijingDateTime } from '../domain/beijing-time';
+import { CLOCK_KIND_LABELS, CLOCK_STATUS_LABELS, CLOCK_STATUSES, type ClockStatus } from '../domain/deadlines';
+import { formatQueryNo } from '../domain/query-number';
+import { isStage, allowedNextStages, STAGES, STAGE_LABELS, type Stage } from '../domain/stages';
+import { countUrgent, iterateWorklist, listWorklist } from '../services/worklist';
+import { caseDetailsForStaff } from '../services/case-details';
+import { CSV_BOM, csvRow } from './csv';
 import { departmentScope } from '../services/access';
-import { advanceCase, findCaseForStaff, registerCase } from '../services/cases';
+import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
+import { requestExtension } from '../services/extensions';
+import { staffClockRoutes } from './staff-clock-routes';
 import { rateLimit } from './rate-limit';
-import { loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
+import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
   clearSessionCookie,
   requireStaffPage,
@@ -69,40 +77,94 @@ export function staffRoutes(ctx: WebContext): Router {
 
   router.use(requireStaffPage);
 
+  // Admins are told on every page when deadlines cannot be computed (year not covered).
+  router.use(async (_req, res, next) => {
+    if (staffOf(res).role !== 'admin') return next();
+    const { total } = await deps.store.listCases({ clockState: 'undetermined', limit: 0, offset: 0 });
+    res.locals.undeterminedWarning = total > 0 ? { count: total } : null;
+    next();
+  });
+
   router.post('/logout', async (_req, res) => {
     await auth.endSession(res.locals.sessionToken as string);
     clearSessionCookie(res, production);
     res.redirect(303, '/staff/login?out=1');
   });
 
-  router.get('/', async (req, res) => {
+  /** Worklist filters from the query string; unknown values are ignored, not errors, on a page. */
+  const worklistQuery = async (req: Request, res: Response) => {
     const staff = staffOf(res);
-    const stage = isStage(req.query.stage) ? req.query.stage : undefined;
-    const itemCode = typeof req.query.item === 'string' ? req.query.item.slice(0, 40) : '';
-    const page = /^\d{1,6}$/.test(String(req.query.page ?? '')) ? Math.max(1, Number(req.query.page)) : 1;
     const scope = departmentScope(staff);
-    const items = await deps.store.listItems({ inForceOnly: false, departmentId: scope });
-    const item = items.find((i) => i.code === itemCode);
-    const result = await deps.store.listCases({
-      departmentId: scope,
-      stage,
-      itemId: item?.id,
-      limit: CASES_PAGE_SIZE,
-      offset: (page - 1) * CASES_PAGE_SIZE,
-    });
+    const [items, windows] = await Promise.all([
+      deps.store.listItems({ inForceOnly: false, departmentId: scope }),
+      deps.store.listWindows(scope),
+    ]);
+    const str = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string).slice(0, 40) : '');
+    const item = items.find((i) => i.code === str('item'));
+    const window = windows.find((w) => w.code === str('window'));
+    const stage = isStage(req.query.stage) ? req.query.stage : undefined;
+    const clockStatus = (CLOCK_STATUSES as readonly string[]).includes(str('status')) ? (str('status') as ClockStatus) : undefined;
     const params = new URLSearchParams();
     if (stage) params.set('stage', stage);
     if (item) params.set('item', item.code);
-    const base = `/staff${params.size ? `?${params}` : ''}`;
+    if (window) params.set('window', window.code);
+    if (clockStatus) params.set('status', clockStatus);
+    return {
+      items,
+      windows,
+      query: { stage, itemId: item?.id, windowId: window?.id, clockStatus },
+      filter: { stage: stage ?? '', item: item?.code ?? '', window: window?.code ?? '', status: clockStatus ?? '' },
+      params,
+    };
+  };
+
+  router.get('/', async (req, res) => {
+    const staff = staffOf(res);
+    const page = /^\d{1,6}$/.test(String(req.query.page ?? '')) ? Math.max(1, Number(req.query.page)) : 1;
+    const w = await worklistQuery(req, res);
+    const result = await listWorklist(deps, staff, w.query, page, CASES_PAGE_SIZE);
+    const counts = await countUrgent(deps, staff, result.ctx);
+    const base = `/staff${w.params.size ? `?${w.params}` : ''}`;
     res.render('staff/cases', {
       title: '办件列表',
-      cases: result.rows,
+      rows: result.rows,
       total: result.total,
-      items,
+      counts,
+      today: result.ctx.today,
+      items: w.items,
+      windows: w.windows,
       stages: STAGES,
-      filter: { stage: stage ?? '', item: item?.code ?? '' },
+      statuses: CLOCK_STATUSES,
+      filter: w.filter,
+      csvHref: `/staff/cases.csv${w.params.size ? `?${w.params}` : ''}`,
       pager: pagination(page, CASES_PAGE_SIZE, result.total, base),
     });
+  });
+
+  router.get('/cases.csv', async (req, res) => {
+    const w = await worklistQuery(req, res);
+    const today = beijingDate(deps.clock.now());
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', `attachment; filename="cases-${today}.csv"; filename*=UTF-8''${encodeURIComponent(`办件清单-${today}.csv`)}`);
+    res.write(CSV_BOM + csvRow(['查询号', '事项', '部门', '申请人', '阶段', '期限类型', '到期日', '剩余工作日', '期限状态', '暂停工作日', '收件时间']));
+    for await (const r of iterateWorklist(deps, staffOf(res), w.query)) {
+      res.write(
+        csvRow([
+          formatQueryNo(r.case.queryNo),
+          r.case.item.name,
+          r.case.department.name,
+          r.case.applicant.name,
+          STAGE_LABELS[r.case.stage],
+          CLOCK_KIND_LABELS[r.clock.kind],
+          r.clock.dueDate ?? (r.clock.status === 'undetermined' ? '待定' : ''),
+          r.clock.workingDaysLeft ?? '',
+          CLOCK_STATUS_LABELS[r.clock.status],
+          r.clock.pausedDays,
+          beijingDateTime(r.case.registeredAt),
+        ]),
+      );
+    }
+    res.end();
   });
 
   const renderRegisterForm = async (res: Response, status: number, values: object, errors: Record<string, string>) => {
@@ -144,19 +206,31 @@ export function staffRoutes(ctx: WebContext): Router {
     req: Request,
     res: Response,
     status: number,
-    extra: { errors?: Record<string, string>; formTo?: Stage; values?: object; message?: string } = {},
+    extra: {
+      errors?: Record<string, string>;
+      formTo?: Stage;
+      values?: object;
+      message?: string;
+      extensionErrors?: Record<string, string>;
+      extensionReason?: string;
+    } = {},
   ) => {
-    const { case: c, events } = await findCaseForStaff(deps, staffOf(res), req.params.queryNo);
+    const details = await caseDetailsForStaff(deps, staffOf(res), req.params.queryNo);
+    const c = details.case;
     res.status(status).render('staff/case', {
       title: `办件 ${c.queryNo}`,
       c,
-      events,
+      events: details.events,
+      details,
       next: allowedNextStages(c.stage),
       moved: isStage(req.query.moved) ? req.query.moved : null,
+      extensionRequested: req.query.extension === 'requested',
       errors: extra.errors ?? {},
       formTo: extra.formTo ?? null,
       values: extra.values ?? {},
       message: extra.message ?? null,
+      extensionErrors: extra.extensionErrors ?? {},
+      extensionReason: extra.extensionReason ?? '',
     });
   };
 
@@ -207,6 +281,23 @@ export function staffRoutes(ctx: WebContext): Router {
       throw err;
     }
   });
+
+  router.post('/cases/:queryNo/extension', async (req, res) => {
+    const reason = field(req.body as Record<string, unknown>, 'reason') ?? '';
+    try {
+      const input = parseInput(extensionRequestSchema, { reason });
+      await requestExtension(deps, staffOf(res), req.params.queryNo, input);
+      res.redirect(303, `/staff/cases/${assertQueryNo(req.params.queryNo)}?extension=requested`);
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        return renderCasePage(req, res, 400, { extensionErrors: err.fields ?? {}, extensionReason: reason });
+      }
+      if (err instanceof AppError && err.status === 409) return renderCasePage(req, res, 409, { message: err.message });
+      throw err;
+    }
+  });
+
+  router.use(staffClockRoutes(ctx));
 
   return router;
 }

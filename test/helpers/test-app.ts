@@ -24,7 +24,21 @@ export interface TestApp {
 }
 
 /** A real app on a real SQLite file in a temp folder, with a small fixture of its own. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** A clock the test moves by hand. */
+export function manualClock(iso: string) {
+  let now = new Date(iso);
+  return {
+    now: () => new Date(now),
+    set(next: string) {
+      now = new Date(next);
+    },
+  };
+}
+
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { clock?: { now(): Date } } = {},
+): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bjt-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: path.join(dir, 'test.sqlite'), LOOKUP_RATE_LIMIT: '1000', ...env });
   const store = new SqliteStore({ file: config.databaseFile });
@@ -61,7 +75,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     land: await mkStaff('land', 'window_staff', land.id),
     admin: await mkStaff('admin', 'admin', null),
   };
-  const app = createApp({ store, config, sessionSecret: 'test-secret-test-secret-test-secret!', log: () => {} });
+  const app = createApp({
+    store,
+    config,
+    sessionSecret: 'test-secret-test-secret-test-secret!',
+    clock: opts.clock,
+    log: () => {},
+  });
   return {
     app,
     store,
