@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS_DIR } from '../../src/paths';
 import { migrateSqlite, readMigrations } from '../../src/store/migrate';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { listCasesQuery, SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { at, clockOf, queryNoFor, runStoreContract } from './store-contract';
 
 /** A fresh directory in the OS temp dir per store; removed with the -wal and -shm files on cleanup. */
@@ -169,5 +169,34 @@ describe('SqliteStore specifics', () => {
           .run(c.id, at(3), staff.id),
       ).toThrow(/UNIQUE/);
     });
+  });
+});
+
+describe('SqliteStore query plans of the worklist', () => {
+  let store: SqliteStore;
+  let removeDir: () => void;
+  beforeAll(() => {
+    let file: string;
+    ({ file, removeDir } = tempDbFile());
+    store = new SqliteStore({ file });
+    store.db.exec('ANALYZE');
+  });
+  afterAll(async () => {
+    await store.close();
+    removeDir();
+  });
+
+  it.each([
+    ['my department by urgency', { departmentId: 1, order: 'urgency' as const }],
+    ['all departments by urgency', { order: 'urgency' as const }],
+    ['overdue in my department', { departmentId: 1, clockState: 'running' as const, dueTo: '2026-11-26', order: 'urgency' as const }],
+    ['due soon in my department', { departmentId: 1, clockState: 'running' as const, dueFrom: '2026-11-27', dueTo: '2026-12-01', order: 'urgency' as const }],
+  ])('when listing %s, then one indexed query with no sort step', (_label, filter) => {
+    const q = listCasesQuery({ ...filter, limit: 25, offset: 0 });
+    const plan = store.queryPlan(q.rowsSql, [...q.params, 25, 0]);
+    expect(plan.join('\n')).toMatch(/USING (COVERING )?INDEX cases_(department_)?urgency_ix/);
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN c\b(?! USING)/);
+    const count = store.queryPlan(q.countSql, q.params);
+    expect(count.join('\n')).not.toMatch(/SCAN c$|SCAN cases$/m);
   });
 });

@@ -352,31 +352,15 @@ export class SqliteStore implements Store {
   }
 
   async listCases(f: CaseFilter): Promise<Page<Case>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      where.push(sql);
-      params.push(value);
-    };
-    if (f.departmentId !== undefined) add('c.department_id = ?', f.departmentId);
-    if (f.stage !== undefined) add('c.stage = ?', f.stage);
-    if (f.itemId !== undefined) add('c.item_id = ?', f.itemId);
-    if (f.windowId !== undefined) add('c.window_id = ?', f.windowId);
-    if (f.clockState !== undefined) add('c.clock_rank = ?', CLOCK_RANK[f.clockState]);
-    if (f.dueFrom !== undefined) add('c.due_date >= ?', f.dueFrom);
-    if (f.dueTo !== undefined) add('c.due_date <= ?', f.dueTo);
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const orderSql =
-      f.order === 'urgency' ? 'c.clock_rank, c.due_date, c.id' : 'c.updated_at DESC, c.id DESC';
-    const total = (this.stmt(`SELECT COUNT(*) AS n FROM cases c ${whereSql}`).get(...params) as { n: number }).n;
-    const rows = this.all(
-      `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
-      toCase,
-      ...params,
-      f.limit,
-      f.offset,
-    );
+    const q = listCasesQuery(f);
+    const total = (this.stmt(q.countSql).get(...q.params) as { n: number }).n;
+    const rows = f.limit > 0 ? this.all(q.rowsSql, toCase, ...q.params, f.limit, f.offset) : [];
     return { rows, total };
+  }
+
+  /** EXPLAIN QUERY PLAN of a statement, for tests that keep hot queries on their indexes. */
+  queryPlan(sql: string, params: unknown[]): string[] {
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   }
 
   async listOpenCasesForClock(afterId: number, limit: number) {
@@ -546,4 +530,28 @@ function isUniqueViolation(err: unknown, column: string): boolean {
     typeof e.message === 'string' &&
     e.message.includes(column)
   );
+}
+
+/** The SQL of a case list; exported so a test can check its query plan. */
+export function listCasesQuery(f: CaseFilter): { countSql: string; rowsSql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    where.push(sql);
+    params.push(value);
+  };
+  if (f.departmentId !== undefined) add('c.department_id = ?', f.departmentId);
+  if (f.stage !== undefined) add('c.stage = ?', f.stage);
+  if (f.itemId !== undefined) add('c.item_id = ?', f.itemId);
+  if (f.windowId !== undefined) add('c.window_id = ?', f.windowId);
+  if (f.clockState !== undefined) add('c.clock_rank = ?', CLOCK_RANK[f.clockState]);
+  if (f.dueFrom !== undefined) add('c.due_date >= ?', f.dueFrom);
+  if (f.dueTo !== undefined) add('c.due_date <= ?', f.dueTo);
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const orderSql = f.order === 'urgency' ? 'c.clock_rank, c.due_date, c.id' : 'c.updated_at DESC, c.id DESC';
+  return {
+    countSql: `SELECT COUNT(*) AS n FROM cases c ${whereSql}`,
+    rowsSql: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
+    params,
+  };
 }
