@@ -1,6 +1,6 @@
 import { residentIdCheckChar, usccCheckChar } from '../domain/identity';
 import type { Staff } from '../domain/model';
-import type { Stage } from '../domain/stages';
+import { allowedNextStages, type Stage } from '../domain/stages';
 import { advanceCase, registerCase } from '../services/cases';
 import type { Deps } from '../services/deps';
 import { hashPassword } from '../services/passwords';
@@ -82,18 +82,26 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
     });
   }
 
-  // Replay history through the services with a clock set to each event's time.
+  // Replay history through the services with a clock set to each event's time. Open cases are
+  // recent (so the worklist shows a realistic mix of normal, due-soon and a few overdue cases);
+  // finished ones are spread over the last two and a half months.
   const realNow = deps.clock.now().getTime();
-  let now = realNow - 75 * DAY;
+  const latest = realNow - 60 * 60 * 1000;
+  let now = realNow;
   const replay: Deps = { ...deps, clock: { now: () => new Date(now) } };
   const openItems = DEMO_ITEMS.filter((i) => (i.status ?? 'in_force') === 'in_force');
   const decisionSerial = new Map<string, number>();
   for (let n = 0; n < caseCount; n++) {
     const item = openItems[n % openItems.length];
     const path = PATHS[n % PATHS.length];
+    const last = path[path.length - 1] ?? 'submitted';
+    const open = allowedNextStages(last).length > 0 && last !== 'certificate_issued';
     const staff = staffByDept.get(item.department) ?? (admin as Staff);
     const org = rand() < 0.6;
-    now = Math.min(now + Math.floor(rand() * 1.1 * DAY), realNow - 2 * 60 * 60 * 1000);
+    // One case left untouched for two weeks shows "逾期未告知，视为受理" (第三十二条).
+    const forgotten = path.length === 0 && n % 32 === 0;
+    const ageDays = forgotten ? 14 : open ? 0.5 + rand() * 4 + path.length * 1.2 : 20 + rand() * 55;
+    now = Math.min(realNow - ageDays * DAY, latest);
     const c = await registerCase(replay, staff, {
       itemCode: item.code,
       applicant: org
@@ -101,11 +109,8 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
         : { name: pick(DEMO_PERSONS), kind: 'person', idNumber: fakeResidentId(rand), phone: fakeMobile(rand) },
       projectName: org ? pick(DEMO_PROJECTS) : undefined,
     });
-    let at = now;
     for (const to of path) {
-      at = Math.min(at + Math.floor((0.2 + rand() * 2.5) * DAY), realNow - 60 * 60 * 1000);
-      const saved = now;
-      now = at;
+      now = Math.min(now + (0.2 + rand() * (open ? 1.2 : 3)) * DAY, latest);
       const serial = (decisionSerial.get(item.code) ?? 0) + 1;
       if (to === 'approved') decisionSerial.set(item.code, serial);
       await advanceCase(replay, staff, c.queryNo, {
@@ -115,7 +120,6 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
         decisionNo: to === 'approved' ? `${item.decisionPrefix}〔2026〕${String(serial).padStart(3, '0')}号` : undefined,
         reason: reasonFor(to),
       });
-      now = saved;
     }
   }
 }
