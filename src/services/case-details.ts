@@ -1,15 +1,10 @@
 import type { CaseClock } from '../domain/deadlines';
 import type { Case, ExtensionRequest, Staff, StageEvent } from '../domain/model';
 import { findCaseForStaff } from './cases';
-import { clockOfCase, clockView, type ClockView } from './clock';
+import { clockOfCase, clockView, describeSkipped, type ClockView, type SkippedDay } from './clock';
 import type { Deps } from './deps';
 import { extensionBlocker, extensionDaysFor } from './extensions';
 import { staffClockContext } from './worklist';
-
-export interface SkippedDay {
-  date: string;
-  why: string;
-}
 
 export interface CaseDetails {
   case: Case;
@@ -20,8 +15,6 @@ export interface CaseDetails {
   skipped: SkippedDay[];
   extension: { pending: ExtensionRequest | null; blocker: string | null; days: number };
 }
-
-const WHY: Record<string, string> = { weekend: '周末', holiday: '法定节假日', makeup_workday: '调休上班', weekday: '工作日' };
 
 /** Everything the staff case page shows, deadline explanation included. */
 export async function caseDetailsForStaff(deps: Deps, staff: Staff, raw: unknown): Promise<CaseDetails> {
@@ -34,7 +27,7 @@ export async function caseDetailsForStaff(deps: Deps, staff: Staff, raw: unknown
     events,
     clock: clockView(c.clock, ctx),
     explanation,
-    skipped: explanation.skipped.map((date) => ({ date, why: WHY[ctx.cal.describe(date)] })),
+    skipped: describeSkipped(explanation, ctx.cal),
     extension: {
       pending,
       blocker: extensionBlocker(c, events.some((e) => e.kind === 'extension'), pending !== null),

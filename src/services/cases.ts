@@ -5,7 +5,19 @@ import { createQueryNo, parseQueryNo } from '../domain/query-number';
 import { assertTransition, assertTransitionDetails, type Stage } from '../domain/stages';
 import { beijingDate } from '../domain/beijing-time';
 import { DuplicateQueryNoError } from '../store/store';
-import { clockContext, clockView, explainClock, toClockEvents, toStoredClock, type ClockContext, type ClockView } from './clock';
+import type { CaseClock } from '../domain/deadlines';
+import {
+  clockContext,
+  clockOfCase,
+  clockView,
+  describeSkipped,
+  explainClock,
+  toClockEvents,
+  toStoredClock,
+  type ClockContext,
+  type ClockView,
+  type SkippedDay,
+} from './clock';
 import { assertDepartmentAccess } from './access';
 import type { Deps } from './deps';
 
@@ -160,10 +172,14 @@ export interface PublicCaseView {
   decidedAt: string | null;
   version: number;
   clock: ClockView;
+  /** How the due date was computed (start, limit, pauses, holidays skipped). */
+  explanation: CaseClock;
+  skipped: SkippedDay[];
   timeline: PublicTimelineEntry[];
 }
 
 export function toPublicCaseView(c: Case, events: StageEvent[], ctx: ClockContext): PublicCaseView {
+  const explanation = clockOfCase(c, events, ctx.cal, ctx.today);
   return {
     queryNo: c.queryNo,
     item: {
@@ -183,6 +199,8 @@ export function toPublicCaseView(c: Case, events: StageEvent[], ctx: ClockContex
     decidedAt: c.decidedAt,
     version: c.version,
     clock: clockView(c.clock, ctx),
+    explanation,
+    skipped: describeSkipped(explanation, ctx.cal),
     timeline: events.map((e) => ({
       kind: e.kind,
       stage: e.toStage,

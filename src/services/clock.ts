@@ -176,3 +176,20 @@ function sameClock(a: StoredClock, b: StoredClock): boolean {
 export function clockOfCase(c: Case, events: StageEvent[], cal: WorkingCalendar, today: string): CaseClock {
   return explainClock(c, toClockEvents(events), cal, today);
 }
+
+export interface SkippedDay {
+  date: string;
+  why: string;
+}
+
+const WHY: Record<ReturnType<WorkingCalendar['describe']>, string> = {
+  weekend: '周末',
+  holiday: '法定节假日',
+  makeup_workday: '调休上班',
+  weekday: '工作日',
+};
+
+/** The non-working days a due date stepped over, with the reason, for "how was this computed". */
+export function describeSkipped(clock: CaseClock, cal: WorkingCalendar): SkippedDay[] {
+  return clock.skipped.map((date) => ({ date, why: WHY[cal.describe(date)] }));
+}

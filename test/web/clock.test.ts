@@ -54,6 +54,8 @@ describe('the statutory clock on cases', () => {
     expect(page.text).toContain('受理期限');
     expect(page.text).toContain('2026-11-09');
     expect(page.text).toContain('还有 5 个工作日');
+    expect(page.text).toContain('期限是怎样计算的');
+    expect(page.text).toContain('2026-11-07（周末）');
   });
 
   it('when a case stays submitted past 5 working days, then it is overdue and flagged as deemed accepted for staff', async () => {
