@@ -9,6 +9,7 @@ import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { AuthService } from './services/auth';
 import { CalendarService } from './services/clock';
+import { DOCUMENT_TITLES } from './services/documents';
 import { systemClock, type Clock, type Deps } from './services/deps';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
@@ -70,6 +71,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     STAGE_LABELS,
     CLOCK_STATUS_LABELS,
     CLOCK_KIND_LABELS,
+    DOCUMENT_TITLES,
     STAGE_PUBLIC_TEXT,
     ROLE_LABELS,
     siteName: '网上办事大厅',

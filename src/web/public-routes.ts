@@ -7,7 +7,8 @@ import { listBulletinPage } from '../services/bulletin';
 import { lookupCase } from '../services/cases';
 import { rateLimit } from './rate-limit';
 import { pageQuerySchema, parseInput } from './schemas';
-import { pagination } from './view-helpers';
+import { lookupUrlFor, pagination } from './view-helpers';
+import { qrSvg } from '../services/qr';
 
 const BULLETIN_PAGE_SIZE = 20;
 
@@ -55,6 +56,14 @@ export function publicRoutes(ctx: WebContext): Router {
         queryInput: formatQueryNo(parsed.queryNo),
       });
     }
+  });
+
+  router.get('/qr/:file', rateLimit(ctx.lookupLimiter), async (req, res) => {
+    const m = /^([2-9A-HJ-NP-Z]{12})\.svg$/.exec(String(req.params.file));
+    const parsed = m ? parseQueryNo(m[1]) : null;
+    if (!parsed?.ok) throw new AppError(404, 'not_found', '二维码不存在');
+    res.set('Content-Type', 'image/svg+xml; charset=utf-8').set('Cache-Control', 'public, max-age=86400');
+    res.send(await qrSvg(lookupUrlFor(ctx.config, req, parsed.queryNo)));
   });
 
   router.get('/bulletin', async (req, res) => {

@@ -12,6 +12,8 @@ import { CSV_BOM, csvRow } from './csv';
 import { departmentScope } from '../services/access';
 import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
 import { requestExtension } from '../services/extensions';
+import { availableDocuments, buildDocument, isDocumentKind, type DocumentKind } from '../services/documents';
+import { lookupUrlFor } from './view-helpers';
 import { staffClockRoutes } from './staff-clock-routes';
 import { rateLimit } from './rate-limit';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
@@ -222,6 +224,7 @@ export function staffRoutes(ctx: WebContext): Router {
       c,
       events: details.events,
       details,
+      documents: availableDocuments(details.events),
       next: allowedNextStages(c.stage),
       moved: isStage(req.query.moved) ? req.query.moved : null,
       extensionRequested: req.query.extension === 'requested',
@@ -236,15 +239,23 @@ export function staffRoutes(ctx: WebContext): Router {
 
   router.get('/cases/:queryNo', (req, res) => renderCasePage(req, res, 200));
 
-  router.get('/cases/:queryNo/receipt', async (req, res) => {
-    const { case: c } = await findCaseForStaff(deps, staffOf(res), req.params.queryNo);
-    const origin = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-    res.render('staff/receipt', {
-      title: '受理回执',
-      c,
-      lookupUrl: `${origin}/lookup?no=${c.queryNo}`,
-      justRegistered: req.query.new === '1',
+  const renderDocument = async (req: Request, res: Response, kind: DocumentKind) => {
+    const { case: c, events } = await findCaseForStaff(deps, staffOf(res), req.params.queryNo);
+    const doc = await buildDocument(deps, c, events, kind);
+    res.render('staff/document', {
+      title: doc.title,
+      doc,
+      lookupUrl: lookupUrlFor(config, req, c.queryNo),
+      justRegistered: kind === 'receipt' && req.query.new === '1',
     });
+  };
+
+  router.get('/cases/:queryNo/receipt', (req, res) => renderDocument(req, res, 'receipt'));
+
+  router.get('/cases/:queryNo/documents/:kind', (req, res) => {
+    const kind = req.params.kind;
+    if (!isDocumentKind(kind)) throw new AppError(404, 'not_found', '没有这种文书');
+    return renderDocument(req, res, kind);
   });
 
   router.post('/cases/:queryNo/transitions', async (req, res) => {

@@ -1,3 +1,12 @@
+import type { Request } from 'express';
+import type { Config } from '../config';
+
+/** The public lookup address printed on documents and in QR codes. */
+export function lookupUrlFor(config: Config, req: Request, queryNo: string): string {
+  const origin = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  return `${origin}/lookup?no=${queryNo}`;
+}
+
 export interface Pager {
   page: number;
   pages: number;
