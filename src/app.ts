@@ -35,6 +35,9 @@ export interface WebContext {
   config: Config;
   lookupLimiter: RateLimiter;
   loginLimiter: RateLimiter;
+  /** Phone-digit checks of the detail tier, per client IP and per case, like logins. */
+  detailLimiter: RateLimiter;
+  secret: string;
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
@@ -54,6 +57,8 @@ export function createApp(appDeps: AppDeps): express.Express {
     auth: new AuthService(store, clock, appDeps.sessionSecret),
     lookupLimiter: new RateLimiter(config.lookupRateLimit, 60_000),
     loginLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+    detailLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+    secret: appDeps.sessionSecret,
   };
 
   const app = express();

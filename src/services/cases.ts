@@ -1,23 +1,11 @@
 import { AppError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors';
-import type { Case, Staff, StageEvent } from '../domain/model';
+import type { Case, Staff } from '../domain/model';
 import { publicApplicantName, type ApplicantKind } from '../domain/masking';
 import { createQueryNo, parseQueryNo } from '../domain/query-number';
 import { assertTransition, assertTransitionDetails, type Stage } from '../domain/stages';
 import { beijingDate } from '../domain/beijing-time';
 import { DuplicateQueryNoError } from '../store/store';
-import type { CaseClock } from '../domain/deadlines';
-import {
-  clockContext,
-  clockOfCase,
-  clockView,
-  describeSkipped,
-  explainClock,
-  toClockEvents,
-  toStoredClock,
-  type ClockContext,
-  type ClockView,
-  type SkippedDay,
-} from './clock';
+import { explainClock, toClockEvents, toStoredClock } from './clock';
 import { assertDepartmentAccess } from './access';
 import type { Deps } from './deps';
 
@@ -156,77 +144,4 @@ export interface PublicTimelineEntry {
   at: string;
   date: string;
   note: string | null;
-}
-
-/** What the applicant and the public may see of a case: no ID number, no phone, names masked. */
-export interface PublicCaseView {
-  queryNo: string;
-  item: { code: string; name: string; category: string; promisedDays: number; statutoryDays: number };
-  department: { code: string; name: string };
-  applicant: { name: string; kind: ApplicantKind };
-  projectName: string | null;
-  stage: Stage;
-  registeredAt: string;
-  updatedAt: string;
-  decisionNo: string | null;
-  decidedAt: string | null;
-  version: number;
-  clock: ClockView;
-  /** How the due date was computed (start, limit, pauses, holidays skipped). */
-  explanation: CaseClock;
-  skipped: SkippedDay[];
-  timeline: PublicTimelineEntry[];
-}
-
-export function toPublicCaseView(c: Case, events: StageEvent[], ctx: ClockContext): PublicCaseView {
-  const explanation = clockOfCase(c, events, ctx.cal, ctx.today);
-  return {
-    queryNo: c.queryNo,
-    item: {
-      code: c.item.code,
-      name: c.item.name,
-      category: c.item.category,
-      promisedDays: c.item.promisedDays,
-      statutoryDays: c.item.statutoryDays,
-    },
-    department: { code: c.department.code, name: c.department.name },
-    applicant: { name: publicApplicantName(c.applicant.kind, c.applicant.name), kind: c.applicant.kind },
-    projectName: c.projectName,
-    stage: c.stage,
-    registeredAt: c.registeredAt,
-    updatedAt: c.updatedAt,
-    decisionNo: c.stage === 'denied' || c.stage === 'not_accepted' ? null : c.decisionNo,
-    decidedAt: c.decidedAt,
-    version: c.version,
-    clock: clockView(c.clock, ctx),
-    explanation,
-    skipped: describeSkipped(explanation, ctx.cal),
-    timeline: events.map((e) => ({
-      kind: e.kind,
-      stage: e.toStage,
-      at: e.at,
-      date: beijingDate(e.at),
-      note: publicNote(e),
-    })),
-  };
-}
-
-/** Refusal reasons must be told to the applicant (第三十八条); other notes only when marked public. */
-function publicNote(e: StageEvent): string | null {
-  // 第四十二条: the applicant is told of an extension and its reason.
-  if (e.kind === 'extension') return `办理期限延长${e.extensionDays}个工作日。理由：${e.note ?? ''}`;
-  const parts: string[] = [];
-  if (e.reason && (e.toStage === 'denied' || e.toStage === 'not_accepted')) parts.push(`理由：${e.reason}`);
-  if (e.decisionNo && e.toStage === 'approved') parts.push(`决定文号：${e.decisionNo}`);
-  if (e.note && e.notePublic) parts.push(e.note);
-  return parts.length ? parts.join('；') : null;
-}
-
-export async function lookupCase(deps: Deps, raw: unknown): Promise<PublicCaseView> {
-  const c = await findCase(deps, raw);
-  const [events, ctx] = await Promise.all([
-    deps.store.listStageEvents(c.id),
-    clockContext(deps.calendars, deps.clock.now(), deps.config.dueSoonDays),
-  ]);
-  return toPublicCaseView(c, events, ctx);
 }

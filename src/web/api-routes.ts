@@ -2,12 +2,13 @@ import express, { Router } from 'express';
 import type { WebContext } from '../app';
 import { AppError, UnauthorizedError } from '../domain/errors';
 import type { Staff } from '../domain/model';
-import { advanceCase, assertQueryNo, findCaseForStaff, lookupCase, registerCase } from '../services/cases';
+import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
+import { lookupCase, lookupCaseDetail } from '../services/public-view';
 import { listBulletinPage } from '../services/bulletin';
 import { bulletinJson, caseEtag, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
-import { caseListQuerySchema, loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
+import { applicantCheckSchema, caseListQuerySchema, loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import { beijingDate } from '../domain/beijing-time';
 import { clockView } from '../services/clock';
 import { listWorklist, staffClockContext } from '../services/worklist';
@@ -76,6 +77,13 @@ export function apiRoutes(ctx: WebContext): Router {
       return;
     }
     res.json(publicCaseJson(view));
+  });
+
+  router.post('/cases/:queryNo/detail', rateLimit(ctx.detailLimiter), async (req, res) => {
+    const queryNo = assertQueryNo(req.params.queryNo);
+    const { phoneLast4 } = parseInput(applicantCheckSchema, req.body);
+    const view = await lookupCaseDetail(deps, queryNo, phoneLast4);
+    res.json({ ...publicCaseJson(view), missingMaterials: view.missingMaterials, documents: view.documents });
   });
 
   router.post('/cases/:queryNo/transitions', requireToken, async (req, res) => {

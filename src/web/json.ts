@@ -1,7 +1,7 @@
 import type { BulletinEntry, Case, Item, StageEvent } from '../domain/model';
 import { formatQueryNo } from '../domain/query-number';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT, type Stage } from '../domain/stages';
-import type { PublicCaseView } from '../services/cases';
+import type { PublicCaseView } from '../services/public-view';
 import type { ClockView } from '../services/clock';
 
 /** The deadline fields every case resource carries (dueDate is a Beijing date; null while 待定). */

@@ -278,6 +278,36 @@ export const openApiDocument = {
         },
       },
     },
+    '/cases/{queryNo}/detail': {
+      post: {
+        summary: '申请人凭联系电话后四位查看办件详情（办理意见、补正材料、决定文号、文书）',
+        parameters: [queryNoParam],
+        requestBody: {
+          required: true,
+          content: json({ type: 'object', required: ['phoneLast4'], properties: { phoneLast4: { type: 'string', pattern: '^[0-9]{4}$' } } }),
+        },
+        responses: {
+          200: {
+            description: '详情（含公开的办理意见）',
+            content: json({
+              allOf: [
+                { $ref: '#/components/schemas/PublicCase' },
+                {
+                  type: 'object',
+                  properties: {
+                    missingMaterials: { type: 'array', items: { type: 'string' } },
+                    documents: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              ],
+            }),
+          },
+          400: errorRef,
+          403: { description: 'applicant_check_failed：查询号或电话后四位不正确（不区分哪一项）', content: json({ $ref: '#/components/schemas/Error' }) },
+          429: errorRef,
+        },
+      },
+    },
     '/cases/{queryNo}/transitions': {
       post: {
         summary: '变更办理阶段',

@@ -1,10 +1,16 @@
-import { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import { buildDocument, isDocumentKind } from '../services/documents';
+import { findCase } from '../services/cases';
+import { ApplicantCheckError } from '../services/public-view';
+import { signDetailToken, verifyDetailToken } from './detail-token';
+import { normalizeQueryNo } from '../domain/query-number';
+import { TooManyRequestsError } from './rate-limit';
 import type { WebContext } from '../app';
 import { AppError, NotFoundError } from '../domain/errors';
 import { parseQueryNo, formatQueryNo } from '../domain/query-number';
 import { allowedNextStages } from '../domain/stages';
 import { listBulletinPage } from '../services/bulletin';
-import { lookupCase } from '../services/cases';
+import { lookupCase, lookupCaseDetail } from '../services/public-view';
 import { rateLimit } from './rate-limit';
 import { pageQuerySchema, parseInput } from './schemas';
 import { lookupUrlFor, pagination } from './view-helpers';
@@ -58,6 +64,50 @@ export function publicRoutes(ctx: WebContext): Router {
     }
   });
 
+  router.post(
+    '/lookup/detail',
+    express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }),
+    detailRateLimit(ctx),
+    async (req, res) => {
+      const body = req.body as Record<string, unknown>;
+      const raw = typeof body.no === 'string' ? body.no : '';
+      const digits = typeof body.digits === 'string' ? body.digits : '';
+      const parsed = parseQueryNo(raw);
+      if (!parsed.ok) {
+        res.status(400).render('public/lookup-invalid', { title: '查询号有误', queryInput: raw.slice(0, 40), problem: parsed.problem });
+        return;
+      }
+      res.set('Cache-Control', 'no-store');
+      try {
+        const view = await lookupCaseDetail(deps, parsed.queryNo, digits);
+        ctx.detailLimiter.reset(`ip:${req.ip}`);
+        res.render('public/lookup', {
+          title: `办件详情 ${formatQueryNo(view.queryNo)}`,
+          view,
+          queryInput: formatQueryNo(view.queryNo),
+          finished: allowedNextStages(view.stage).length === 0,
+          docToken: signDetailToken(ctx.secret, view.queryNo, deps.clock.now()),
+          detailError: null,
+        });
+      } catch (err) {
+        if (!(err instanceof ApplicantCheckError)) throw err;
+        res.status(403).render('public/detail-denied', { title: '无法查看详情', queryInput: formatQueryNo(parsed.queryNo) });
+      }
+    },
+  );
+
+  router.get('/lookup/documents/:kind', async (req, res) => {
+    const parsed = parseQueryNo(req.query.no);
+    const kind = req.params.kind;
+    if (!parsed.ok || !isDocumentKind(kind) || !verifyDetailToken(ctx.secret, parsed.queryNo, req.query.t, deps.clock.now())) {
+      throw new AppError(403, 'forbidden', '链接已失效，请重新输入查询号和联系电话后四位查看');
+    }
+    const c = await findCase(deps, parsed.queryNo);
+    const doc = await buildDocument(deps, c, await deps.store.listStageEvents(c.id), kind);
+    res.set('Cache-Control', 'no-store');
+    res.render('public/document', { title: doc.title, doc, lookupUrl: lookupUrlFor(ctx.config, req, c.queryNo) });
+  });
+
   router.get('/qr/:file', rateLimit(ctx.lookupLimiter), async (req, res) => {
     const m = /^([2-9A-HJ-NP-Z]{12})\.svg$/.exec(String(req.params.file));
     const parsed = m ? parseQueryNo(m[1]) : null;
@@ -86,4 +136,14 @@ export function publicRoutes(ctx: WebContext): Router {
   });
 
   return router;
+}
+
+/** Like logins: per client IP and per case, so neither many numbers nor many guesses get through. */
+function detailRateLimit(ctx: WebContext): RequestHandler {
+  return (req, _res, next) => {
+    const no = typeof req.body?.no === 'string' ? normalizeQueryNo(req.body.no).slice(0, 12) : '';
+    const wait = Math.max(ctx.detailLimiter.hit(`ip:${req.ip}`), no ? ctx.detailLimiter.hit(`case:${no}`) : 0);
+    if (wait > 0) return next(new TooManyRequestsError(wait, '尝试次数过多，请稍后再试'));
+    next();
+  };
 }

@@ -77,6 +77,13 @@ export const calendarYearSchema = z.object({
   notice: required(200, '依据（通知文号）'),
 });
 
+export const applicantCheckSchema = z.object({
+  phoneLast4: z
+    .string({ error: '请填写联系电话后四位' })
+    .transform((v) => v.normalize('NFKC').trim())
+    .refine((v) => /^\d{4}$/.test(v), '联系电话后四位应为4位数字'),
+});
+
 export const loginSchema = z.object({
   username: required(50, '用户名'),
   password: z.string({ error: '请填写密码' }).min(1, '请填写密码').max(200, '密码过长'),

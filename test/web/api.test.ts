@@ -144,8 +144,12 @@ describe('JSON API /api/v1', () => {
         'accepted',
         'under_review',
       ]);
-      expect(res.body.timeline[1].note).toBe('材料齐全');
-      expect(res.body.timeline[2].note).toBeUndefined();
+      expect(res.body.timeline[1].note).toBeUndefined();
+      const detail = await request(t.app).post(`/api/v1/cases/${q}/detail`).send({ phoneLast4: '1234' }).expect(200);
+      expect(detail.body.timeline[1].note).toBe('材料齐全');
+      expect(detail.body.timeline[2].note).toBeUndefined();
+      expect(JSON.stringify(detail.body)).not.toContain(personApplicant().phone);
+      expect(JSON.stringify(detail.body)).not.toContain('请科长把关');
       const text = JSON.stringify(res.body);
       expect(text).not.toContain(personApplicant().idNumber);
       expect(text).not.toContain(personApplicant().phone);

@@ -152,7 +152,10 @@ describe('the statutory clock on cases', () => {
       const view = await lookup(q);
       expect(view).toMatchObject({ dueDate: '2026-12-02', extensionDays: 10 });
       const ext = view.timeline.find((e: { event?: string }) => e.event === 'extension');
-      expect(ext.note).toContain('需组织现场踏勘');
+      expect(ext.note).toBe('办理期限延长10个工作日');
+      const detail = await request(t.app).post(`/api/v1/cases/${q}/detail`).send({ phoneLast4: '0183' }).expect(200);
+      const extDetail = detail.body.timeline.find((e: { event?: string }) => e.event === 'extension');
+      expect(extDetail.note).toContain('需组织现场踏勘');
       const page = await request(t.app).get(`/lookup?no=${q}`).expect(200);
       expect(page.text).toContain('延长办理期限');
 

@@ -46,6 +46,8 @@ describe('OpenAPI description', () => {
       config: {} as never,
       lookupLimiter: {} as never,
       loginLimiter: {} as never,
+      detailLimiter: {} as never,
+      secret: 'x',
     });
     const actual = routerRoutes(router);
     expect(actual.length).toBeGreaterThanOrEqual(7);

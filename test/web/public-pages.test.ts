@@ -40,7 +40,8 @@ describe('public pages', () => {
     expect(res.text).toContain('张**');
     expect(res.text).toContain('待补正');
     expect(res.text).toContain('请按一次性补正告知书补齐全部材料');
-    expect(res.text).toContain('请补齐取水工程平面图');
+    expect(res.text).not.toContain('请补齐取水工程平面图');
+    expect(res.text).toContain('联系电话后四位');
     expect(res.text).toContain('已收件');
     expect(res.text).not.toContain('张三丰');
     expect(res.text).not.toContain(personApplicant().idNumber);
