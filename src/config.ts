@@ -16,6 +16,13 @@ const schema = z
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    UPLOAD_DIR: z.string().min(1).default(path.join('db', 'uploads')),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int('must be a whole number of bytes')
+      .min(1024, 'at least 1024 bytes')
+      .max(100 * 1024 * 1024, 'at most 100 MiB')
+      .default(10 * 1024 * 1024),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -38,6 +45,10 @@ export interface Config {
   demoPassword: string;
   sessionSecret: string | undefined;
   lookupRateLimit: number;
+  /** Folder of uploaded forms and samples (files get server-generated names). */
+  uploadDir: string;
+  /** Largest accepted upload, in bytes. */
+  uploadMaxBytes: number;
   /** Value for Express's `trust proxy` setting. */
   trustProxy: boolean | number | string;
   /** Login attempts per 15 minutes per client IP. */
@@ -66,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: c.DEMO_PASSWORD,
     sessionSecret: c.SESSION_SECRET,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
+    uploadDir: path.resolve(ROOT, c.UPLOAD_DIR),
+    uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     loginRateLimit: 10,
   };

@@ -49,6 +49,12 @@ export interface Item {
   resultsPublic: boolean;
   resultValidity: string;
   status: ItemStatus;
+  /** 事项类型, e.g. 行政许可. */
+  itemType: string;
+  /** 即办件 or 承诺件. */
+  caseType: '即办件' | '承诺件';
+  /** Effective date (Beijing, YYYY-MM-DD) of a published cancellation, if any; see isItemOpenOn. */
+  cancelledOn: string | null;
 }
 
 export interface Applicant {

@@ -377,6 +377,9 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           resultsPublic: false,
           resultValidity: '5年',
           status: 'in_force',
+          itemType: '行政许可',
+          caseType: '承诺件',
+          cancelledOn: null,
         });
         expect(await store.findItemByCode('SL-001')).toEqual(item);
         expect(await store.findItemByCode('SL-999')).toBeNull();
