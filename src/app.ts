@@ -2,14 +2,17 @@ import express from 'express';
 import { customAlphabet } from 'nanoid';
 import type { Config } from './config';
 import { beijingDate, beijingDateTime, chineseDate } from './domain/beijing-time';
+import { FILE_SLOT_LABELS, ITEM_CHANGE_LABELS, LAW_STATUS_LABELS, AUDIT_ENTITY_LABELS } from './domain/catalog';
 import { ROLE_LABELS } from './domain/model';
 import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { AuthService } from './services/auth';
+import { formatBytes } from './services/files';
 import { systemClock, type Clock, type Deps } from './services/deps';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
+import { catalogRoutes } from './web/catalog-routes';
 import { errorHandler, notFound } from './web/errors';
 import { publicRoutes } from './web/public-routes';
 import { RateLimiter } from './web/rate-limit';
@@ -66,6 +69,11 @@ export function createApp(appDeps: AppDeps): express.Express {
     STAGE_LABELS,
     STAGE_PUBLIC_TEXT,
     ROLE_LABELS,
+    ITEM_CHANGE_LABELS,
+    LAW_STATUS_LABELS,
+    FILE_SLOT_LABELS,
+    AUDIT_ENTITY_LABELS,
+    formatBytes,
     siteName: '网上办事大厅',
     centerName: '市行政服务中心',
   });
@@ -78,6 +86,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   });
   app.use('/api/v1', apiRoutes(ctx));
   app.use('/staff', staffRoutes(ctx));
+  app.use(catalogRoutes(ctx));
   app.use(publicRoutes(ctx));
   app.use(notFound);
   app.use(errorHandler(appDeps.log ?? ((err) => console.error(err))));

@@ -4,7 +4,8 @@ import { AppError, UnauthorizedError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import { advanceCase, assertQueryNo, findCaseForStaff, lookupCase, registerCase } from '../services/cases';
 import { listBulletinPage } from '../services/bulletin';
-import { bulletinJson, caseEtag, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
+import { findItemGuide, itemsInForce, today } from '../services/catalog';
+import { bulletinJson, caseEtag, itemGuideJson, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
 import { loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
@@ -33,8 +34,13 @@ export function apiRoutes(ctx: WebContext): Router {
 
   router.get('/items', async (_req, res) => {
     res.set('Cache-Control', 'public, max-age=60');
-    const items = await deps.store.listItems({ inForceOnly: true });
+    const items = await itemsInForce(deps);
     res.json(items.map(itemJson));
+  });
+
+  router.get('/items/:code', async (req, res) => {
+    res.set('Cache-Control', 'public, max-age=60');
+    res.json(itemGuideJson(await findItemGuide(deps, req.params.code), today(deps)));
   });
 
   router.post('/cases', requireToken, async (req, res) => {

@@ -26,7 +26,7 @@ export interface TestApp {
 /** A real app on a real SQLite file in a temp folder, with a small fixture of its own. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bjt-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: path.join(dir, 'test.sqlite'), LOOKUP_RATE_LIMIT: '1000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: path.join(dir, 'test.sqlite'), UPLOAD_DIR: path.join(dir, 'uploads'), LOOKUP_RATE_LIMIT: '1000', ...env });
   const store = new SqliteStore({ file: config.databaseFile });
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
