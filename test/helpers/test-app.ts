@@ -20,6 +20,8 @@ export interface TestApp {
   depts: { water: Department; land: Department };
   items: { water: Item; waterPrivate: Item; land: Item; cancelled: Item };
   staff: { water: Staff; waterLead: Staff; land: Staff; admin: Staff };
+  /** Moves the app's injected clock (real time until set). */
+  setNow(iso: string): void;
   cleanup(): Promise<void>;
 }
 
@@ -61,7 +63,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     land: await mkStaff('land', 'window_staff', land.id),
     admin: await mkStaff('admin', 'admin', null),
   };
-  const app = createApp({ store, config, sessionSecret: 'test-secret-test-secret-test-secret!', log: () => {} });
+  let now: number | null = null;
+  const clock = { now: () => (now === null ? new Date() : new Date(now)) };
+  const app = createApp({ store, config, clock, sessionSecret: 'test-secret-test-secret-test-secret!', log: () => {} });
   return {
     app,
     store,
@@ -69,6 +73,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     depts: { water, land },
     items,
     staff,
+    setNow(iso: string) {
+      now = Date.parse(iso);
+    },
     async cleanup() {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
