@@ -24,9 +24,21 @@ describe('configuration from the environment', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ DEMO_PASSWORD: 'short' }, 'DEMO_PASSWORD'],
     [{ TRUST_PROXY: 'maybe!' }, 'TRUST_PROXY'],
+    [{ UPLOAD_MAX_BYTES: 'ten' }, 'UPLOAD_MAX_BYTES'],
+    [{ UPLOAD_MAX_BYTES: '100' }, 'UPLOAD_MAX_BYTES'],
+    [{ UPLOAD_MAX_BYTES: '1.5' }, 'UPLOAD_MAX_BYTES'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('has upload defaults of 10 MiB in db/uploads, and takes other values', () => {
+    const c = loadConfig({});
+    expect(c.uploadMaxBytes).toBe(10 * 1024 * 1024);
+    expect(c.uploadDir).toMatch(/db[/\\]uploads$/);
+    const d = loadConfig({ UPLOAD_MAX_BYTES: '2048', UPLOAD_DIR: '/srv/forms' });
+    expect(d.uploadMaxBytes).toBe(2048);
+    expect(d.uploadDir).toBe('/srv/forms');
   });
 
   it('reads TRUST_PROXY as a hop count, on, or a list', () => {

@@ -1,7 +1,9 @@
 /** Admin form bodies (flat urlencoded fields) → typed commands; the raw values are kept for re-display. */
 import { z } from 'zod';
 import { CASE_TYPES, ITEM_CHANGE_KINDS, LAW_LEVELS, MATERIAL_FORMS } from '../domain/catalog';
+import { ValidationError } from '../domain/errors';
 import { isValidPhone } from '../domain/identity';
+import { parseInput } from './schemas';
 
 type Body = Record<string, unknown>;
 export type FormValues = Record<string, string>;
@@ -25,8 +27,12 @@ const isoDate = (label: string) =>
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${label}格式为 YYYY-MM-DD`)
     .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${label}不是有效日期`);
+/** A phone, a landline, or a short public service line such as 12345 (政务服务便民热线), optionally with area code. */
 const phone = (label: string) =>
-  text(30, label).refine((v) => v === '' || isValidPhone(v.replace(/\s/g, '')), `${label}有误：请填写手机号或带区号的固定电话`);
+  text(30, label).refine(
+    (v) => v === '' || isValidPhone(v.replace(/\s/g, '')) || /^(0\d{2,3}-)?1\d{4}$/.test(v),
+    `${label}有误：请填写手机号、带区号的固定电话或服务热线`,
+  );
 const id = (label: string) => z.coerce.number({ error: `请选择${label}` }).int().positive(`请选择${label}`);
 
 /** Indexes present for `prefix.N.field` keys, in order. */
@@ -170,13 +176,33 @@ export const itemSchema = z
     specialProcedures: z.array(specialRow).max(10),
     fees: z.array(feeRow).max(10),
     laws: z.array(lawRow).max(20),
-  })
-  .superRefine((v, ctx) => {
-    // 承诺时限 must be shorter than the statutory limit (cn-rules §3; 《行政许可法》第四十二条).
-    if (v.promisedDays > v.statutoryDays) {
-      ctx.addIssue({ code: 'custom', path: ['promisedDays'], message: '承诺时限不能长于法定时限' });
-    }
   });
+
+/**
+ * Checks across fields, run even when single fields fail (a zod refinement would be skipped then),
+ * so every message shows at once. 承诺时限 may not exceed the statutory limit (cn-rules §3).
+ */
+export function itemCrossFieldErrors(v: ItemFormValues): Record<string, string> {
+  const statutory = Number(v.statutoryDays);
+  const promised = Number(v.promisedDays);
+  return Number.isInteger(statutory) && Number.isInteger(promised) && promised > statutory
+    ? { promisedDays: '承诺时限不能长于法定时限' }
+    : {};
+}
+
+/** Parses the item form; field messages and cross-field messages together. */
+export function parseItemForm(v: ItemFormValues) {
+  const cross = itemCrossFieldErrors(v);
+  let parsed;
+  try {
+    parsed = parseInput(itemSchema, itemInput(v));
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ValidationError({ ...cross, ...err.fields });
+    throw err;
+  }
+  if (Object.keys(cross).length) throw new ValidationError(cross);
+  return parsed;
+}
 
 export type ItemFormValues = FormValues & {
   materials: FormValues[];

@@ -34,11 +34,10 @@ import {
   intermediaryValues,
   itemChangeSchema,
   itemChangeValues,
-  itemInput,
-  itemSchema,
   itemValues,
   lawSchema,
   lawValues,
+  parseItemForm,
   parseSteps,
   windowSchema,
   windowValues,
@@ -317,7 +316,7 @@ export function adminRoutes(ctx: WebContext): Router {
     if (existing) assertCanEditDepartmentItems(staffOf(res), existing.item.departmentId);
     const values = itemValues(body(req));
     try {
-      const v = parseInput(itemSchema, itemInput(values));
+      const v = parseItemForm(values);
       const item = await saveItem(
         deps,
         staffOf(res),
