@@ -13,7 +13,6 @@ export interface DemoLaw {
 }
 
 const NPC = '全国人民代表大会常务委员会';
-const NPC_FULL = '全国人民代表大会';
 const SC = '国务院';
 
 export const DEMO_LAWS: DemoLaw[] = [

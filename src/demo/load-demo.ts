@@ -167,7 +167,7 @@ async function loadDemoCatalog(deps: Deps, deptIds: Map<string, number>, admin: 
           serviceHours: '工作日 上午8:30—12:00，下午14:30—17:30（法定节假日除外）',
           consultPhone: `0570-${deptPhone[i.department] ?? '3021100'}`,
           complaintPhone: '0570-12345',
-          visits: g?.visits ?? (caseType === '即办件' ? 1 : 1),
+          visits: g?.visits ?? 1,
           feeNote: g?.feeNote ?? (g?.fees?.length ? '' : '依据《行政许可法》第五十八条，实施行政许可不收取任何费用'),
         },
         materials: (g?.materials ?? []).map(([name, form, copies, required]) => ({
