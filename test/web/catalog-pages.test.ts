@@ -167,6 +167,18 @@ describe('public service hall pages', () => {
     });
   });
 
+  describe('strict CSP', () => {
+    it('when the service hall pages are served, then they carry no inline script, style or event handler', async () => {
+      const { shuifa } = await addWaterGuide(t);
+      for (const url of ['/', '/items', '/items/SLJ-001', '/laws', `/laws/${shuifa.id}`, '/intermediaries', '/item-changes']) {
+        const res = await request(t.app).get(url).expect(200);
+        expect(res.headers['content-security-policy']).toContain("script-src 'self' 'nonce-");
+        expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
+        expect(res.text).not.toMatch(/\sstyle=|<style|\son[a-z]+=/i);
+      }
+    });
+  });
+
   describe('cancellation by date (Beijing day, injected clock)', () => {
     it('when the effective Beijing day comes, then the item leaves the catalog and the API and takes no new cases', async () => {
       // 2026-03-01 23:30 Beijing time.
