@@ -2,6 +2,7 @@ import express from 'express';
 import { customAlphabet } from 'nanoid';
 import type { Config } from './config';
 import { beijingDate, beijingDateTime, chineseDate } from './domain/beijing-time';
+import { FILE_SLOT_LABELS, ITEM_CHANGE_LABELS, LAW_STATUS_LABELS, AUDIT_ENTITY_LABELS } from './domain/catalog';
 import { ROLE_LABELS } from './domain/model';
 import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { CLOCK_KIND_LABELS, CLOCK_STATUS_LABELS } from './domain/deadlines';
@@ -10,9 +11,11 @@ import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { AuthService } from './services/auth';
 import { CalendarService } from './services/clock';
 import { DOCUMENT_TITLES } from './services/documents';
+import { formatBytes } from './services/files';
 import { systemClock, type Clock, type Deps } from './services/deps';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
+import { catalogRoutes } from './web/catalog-routes';
 import { errorHandler, notFound } from './web/errors';
 import { publicRoutes } from './web/public-routes';
 import { RateLimiter } from './web/rate-limit';
@@ -79,6 +82,11 @@ export function createApp(appDeps: AppDeps): express.Express {
     DOCUMENT_TITLES,
     STAGE_PUBLIC_TEXT,
     ROLE_LABELS,
+    ITEM_CHANGE_LABELS,
+    LAW_STATUS_LABELS,
+    FILE_SLOT_LABELS,
+    AUDIT_ENTITY_LABELS,
+    formatBytes,
     siteName: '网上办事大厅',
     centerName: config.centerName,
   });
@@ -91,6 +99,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   });
   app.use('/api/v1', apiRoutes(ctx));
   app.use('/staff', staffRoutes(ctx));
+  app.use(catalogRoutes(ctx));
   app.use(publicRoutes(ctx));
   app.use(notFound);
   app.use(errorHandler(appDeps.log ?? ((err) => console.error(err))));

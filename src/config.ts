@@ -22,6 +22,13 @@ const schema = z
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
       .optional(),
+    UPLOAD_DIR: z.string().min(1).default(path.join('db', 'uploads')),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int('must be a whole number of bytes')
+      .min(1024, 'at least 1024 bytes')
+      .max(100 * 1024 * 1024, 'at most 100 MiB')
+      .default(10 * 1024 * 1024),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -48,6 +55,10 @@ export interface Config {
   dueSoonDays: number;
   /** Working days the applicant is given to supply missing materials (一次性补正告知书). */
   supplementDays: number;
+  /** Folder of uploaded forms and samples (files get server-generated names). */
+  uploadDir: string;
+  /** Largest accepted upload, in bytes. */
+  uploadMaxBytes: number;
   /** Value for Express's `trust proxy` setting. */
   trustProxy: boolean | number | string;
   centerName: string;
@@ -81,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     dueSoonDays: c.DUE_SOON_DAYS,
     supplementDays: c.SUPPLEMENT_DAYS,
+    uploadDir: path.resolve(ROOT, c.UPLOAD_DIR),
+    uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     centerName: c.CENTER_NAME,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

@@ -27,9 +27,21 @@ describe('configuration from the environment', () => {
     [{ PUBLIC_URL: 'javascript:alert(1)' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ CENTER_NAME: 'x' }, 'CENTER_NAME'],
+    [{ UPLOAD_MAX_BYTES: 'ten' }, 'UPLOAD_MAX_BYTES'],
+    [{ UPLOAD_MAX_BYTES: '100' }, 'UPLOAD_MAX_BYTES'],
+    [{ UPLOAD_MAX_BYTES: '1.5' }, 'UPLOAD_MAX_BYTES'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('has upload defaults of 10 MiB in db/uploads, and takes other values', () => {
+    const c = loadConfig({});
+    expect(c.uploadMaxBytes).toBe(10 * 1024 * 1024);
+    expect(c.uploadDir).toMatch(/db[/\\]uploads$/);
+    const d = loadConfig({ UPLOAD_MAX_BYTES: '2048', UPLOAD_DIR: '/srv/forms' });
+    expect(d.uploadMaxBytes).toBe(2048);
+    expect(d.uploadDir).toBe('/srv/forms');
   });
 
   it('reads TRUST_PROXY as a hop count, on, or a list', () => {

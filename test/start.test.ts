@@ -16,7 +16,7 @@ describe('start-up', () => {
   const file = () => path.join(dir, 'tracker.sqlite');
 
   it('loads demo data into an empty database once, covering every stage, and the demo accounts log in', async () => {
-    const config = loadConfig({ DATABASE_FILE: file(), NODE_ENV: 'test' });
+    const config = loadConfig({ DATABASE_FILE: file(), UPLOAD_DIR: path.join(dir, 'uploads'), NODE_ENV: 'test' });
     const first = await prepareApp(config);
     expect(first.demoLoaded).toBe(true);
     const cases = await first.store.listCases({ limit: 1000, offset: 0 });

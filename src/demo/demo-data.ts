@@ -6,6 +6,9 @@ export const DEMO_DEPARTMENTS = [
   { code: 'GTJ', name: '市国土资源局', window: { code: 'W05', name: '国土资源窗口', location: '中心二楼 B 区 05 号窗口' } },
   { code: 'ZJJ', name: '市住建局', window: { code: 'W09', name: '住建窗口', location: '中心三楼 A 区 09 号窗口' } },
   { code: 'SCJ', name: '市市场监管局', window: { code: 'W13', name: '市场监管窗口', location: '中心一楼 C 区 13 号窗口' } },
+  { code: 'JTJ', name: '市交通运输局', window: { code: 'W17', name: '交通运输窗口', location: '中心一楼 D 区 17 号窗口' } },
+  { code: 'STJ', name: '市生态环境局', window: { code: 'W21', name: '生态环境窗口', location: '中心三楼 B 区 21 号窗口' } },
+  { code: 'WJW', name: '市卫生健康委', window: { code: 'W25', name: '卫生健康窗口', location: '中心三楼 C 区 25 号窗口' } },
 ] as const;
 
 export const DEMO_STAFF: { username: string; displayName: string; role: Role; department: string | null }[] = [
@@ -15,6 +18,9 @@ export const DEMO_STAFF: { username: string; displayName: string; role: Role; de
   { username: 'guotu', displayName: '刘志强', role: 'window_staff', department: 'GTJ' },
   { username: 'zhujian', displayName: '周丽萍', role: 'window_staff', department: 'ZJJ' },
   { username: 'shichang', displayName: '吴海涛', role: 'window_staff', department: 'SCJ' },
+  { username: 'jiaotong', displayName: '郑文博', role: 'window_staff', department: 'JTJ' },
+  { username: 'shengtai', displayName: '林雅琴', role: 'window_staff', department: 'STJ' },
+  { username: 'weijian', displayName: '何嘉怡', role: 'window_staff', department: 'WJW' },
 ];
 
 export interface DemoItem {
@@ -29,6 +35,7 @@ export interface DemoItem {
   status?: 'in_force' | 'cancelled';
   decisionPrefix: string;
 }
+
 
 export const DEMO_ITEMS: DemoItem[] = [
   { code: 'SLJ-001', name: '取水许可', category: '取水许可', department: 'SLJ', statutoryDays: 20, promisedDays: 10, resultValidity: '5年', decisionPrefix: '衢水许' },
@@ -46,6 +53,21 @@ export const DEMO_ITEMS: DemoItem[] = [
   { code: 'SCJ-001', name: '食品经营许可', category: '食品许可', department: 'SCJ', statutoryDays: 20, promisedDays: 10, resultValidity: '5年', decisionPrefix: '衢市监食' },
   { code: 'SCJ-002', name: '特种设备安装改造维修许可', category: '企业资质审批', department: 'SCJ', statutoryDays: 20, promisedDays: 15, resultValidity: '4年', decisionPrefix: '衢市监特' },
   { code: 'SCJ-003', name: '工业产品生产许可（省级下放）', category: '企业资质审批', department: 'SCJ', statutoryDays: 20, promisedDays: 15, resultValidity: '5年', decisionPrefix: '衢市监产' },
+  { code: 'JTJ-001', name: '道路旅客运输经营许可', category: '道路运输许可', department: 'JTJ', statutoryDays: 20, promisedDays: 10, resultValidity: '4年', decisionPrefix: '衢交运客' },
+  { code: 'JTJ-002', name: '道路货物运输经营许可', category: '道路运输许可', department: 'JTJ', statutoryDays: 20, promisedDays: 5, resultValidity: '长期', decisionPrefix: '衢交运货' },
+  { code: 'JTJ-003', name: '公路超限运输许可', category: '公路路政许可', department: 'JTJ', statutoryDays: 15, promisedDays: 5, resultValidity: '单次有效', decisionPrefix: '衢交路超' },
+  { code: 'JTJ-004', name: '涉路施工许可', category: '公路路政许可', department: 'JTJ', statutoryDays: 20, promisedDays: 10, resultValidity: '按批准工期', decisionPrefix: '衢交路施' },
+  { code: 'JTJ-005', name: '机动车驾驶员培训许可', category: '道路运输许可', department: 'JTJ', statutoryDays: 20, promisedDays: 15, resultValidity: '长期', decisionPrefix: '衢交驾培' },
+  { code: 'STJ-001', name: '建设项目环境影响报告书审批', category: '环境影响评价审批', department: 'STJ', statutoryDays: 60, promisedDays: 30, resultValidity: '5年', decisionPrefix: '衢环建' },
+  { code: 'STJ-002', name: '建设项目环境影响报告表审批', category: '环境影响评价审批', department: 'STJ', statutoryDays: 30, promisedDays: 15, resultValidity: '5年', decisionPrefix: '衢环表' },
+  { code: 'STJ-003', name: '排污许可证核发', category: '排污许可', department: 'STJ', statutoryDays: 20, promisedDays: 15, resultValidity: '5年', decisionPrefix: '衢环排' },
+  { code: 'STJ-004', name: '危险废物经营许可证核发', category: '企业资质审批', department: 'STJ', statutoryDays: 20, promisedDays: 18, resultValidity: '5年', decisionPrefix: '衢环危' },
+  { code: 'STJ-005', name: '辐射安全许可证核发', category: '辐射安全许可', department: 'STJ', statutoryDays: 20, promisedDays: 15, resultValidity: '5年', decisionPrefix: '衢环辐' },
+  { code: 'WJW-001', name: '医疗机构执业登记', category: '医疗机构审批', department: 'WJW', statutoryDays: 45, promisedDays: 20, resultValidity: '5年', decisionPrefix: '衢卫医' },
+  { code: 'WJW-002', name: '医师执业注册', category: '执业注册', department: 'WJW', statutoryDays: 20, promisedDays: 5, resultValidity: '长期', decisionPrefix: '衢卫师' },
+  { code: 'WJW-003', name: '公共场所卫生许可', category: '卫生许可', department: 'WJW', statutoryDays: 20, promisedDays: 7, resultValidity: '4年', decisionPrefix: '衢卫公' },
+  { code: 'WJW-004', name: '饮用水供水单位卫生许可', category: '卫生许可', department: 'WJW', statutoryDays: 20, promisedDays: 10, resultValidity: '4年', decisionPrefix: '衢卫水' },
+  { code: 'WJW-005', name: '放射诊疗许可', category: '卫生许可', department: 'WJW', statutoryDays: 20, promisedDays: 15, resultValidity: '长期（每年校验）', decisionPrefix: '衢卫放' },
   { code: 'SCJ-009', name: '计量器具制造许可', category: '企业资质审批', department: 'SCJ', statutoryDays: 20, promisedDays: 15, resultValidity: '3年', status: 'cancelled', decisionPrefix: '衢市监计' },
 ];
 

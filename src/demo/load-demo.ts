@@ -4,6 +4,11 @@ import { allowedNextStages, type Stage } from '../domain/stages';
 import { advanceCase, registerCase } from '../services/cases';
 import type { Deps } from '../services/deps';
 import { hashPassword } from '../services/passwords';
+import { beijingDate } from '../domain/beijing-time';
+import { saveFile } from '../services/files';
+import { DEMO_CHANGES, DEMO_GUIDES, DEMO_INTERMEDIARIES, demoSteps } from './demo-catalog';
+import { DEMO_LAWS } from './demo-laws';
+import { minimalPdf } from './minimal-pdf';
 import { DEMO_DEPARTMENTS, DEMO_ITEMS, DEMO_ORGANIZATIONS, DEMO_PERSONS, DEMO_PROJECTS, DEMO_STAFF } from './demo-data';
 
 /** Paths through the stage machine that end in each stage, so every stage has real cases. */
@@ -68,19 +73,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
     if (s.role === 'admin') admin = staff;
     else if (s.role === 'window_staff' && s.department) staffByDept.set(s.department, staff);
   }
-  for (const i of DEMO_ITEMS) {
-    await store.createItem({
-      code: i.code,
-      name: i.name,
-      category: i.category,
-      departmentId: deptIds.get(i.department) as number,
-      statutoryDays: i.statutoryDays,
-      promisedDays: i.promisedDays,
-      resultsPublic: i.resultsPublic ?? true,
-      resultValidity: i.resultValidity,
-      status: i.status ?? 'in_force',
-    });
-  }
+  await loadDemoCatalog(deps, deptIds, admin as Staff);
 
   // Replay history through the services with a clock set to each event's time. Open cases are
   // recent (so the worklist shows a realistic mix of normal, due-soon and a few overdue cases);
@@ -89,7 +82,12 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
   const latest = realNow - 60 * 60 * 1000;
   let now = realNow;
   const replay: Deps = { ...deps, clock: { now: () => new Date(now) } };
-  const openItems = DEMO_ITEMS.filter((i) => (i.status ?? 'in_force') === 'in_force');
+  const cancelledByChange = new Set(DEMO_CHANGES.filter((c) => c.kind === 'cancel' && c.daysAgo >= 0).map((c) => c.itemCode));
+  const openItems = DEMO_ITEMS.filter((i) => (i.status ?? 'in_force') === 'in_force' && !cancelledByChange.has(i.code));
+  const materialIds = new Map<string, number[]>();
+  for (const i of openItems) {
+    materialIds.set(i.code, ((await store.findItemGuide(i.code))?.materials ?? []).filter((m) => m.required).map((m) => m.id));
+  }
   const decisionSerial = new Map<string, number>();
   for (let n = 0; n < caseCount; n++) {
     const item = openItems[n % openItems.length];
@@ -108,6 +106,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
         ? { name: pick(DEMO_ORGANIZATIONS), kind: 'organization', idNumber: fakeCreditCode(rand), phone: fakeLandline(rand) }
         : { name: pick(DEMO_PERSONS), kind: 'person', idNumber: fakeResidentId(rand), phone: fakeMobile(rand) },
       projectName: org ? pick(DEMO_PROJECTS) : undefined,
+      materialsReceived: materialIds.get(item.code),
     });
     for (const to of path) {
       now = Math.min(now + (0.2 + rand() * (open ? 1.2 : 3)) * DAY, latest);
@@ -121,6 +120,104 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
         reason: reasonFor(to),
       });
     }
+  }
+}
+
+/**
+ * Laws, the 办事指南 of every item, forms (small generated PDFs written through the upload code
+ * path), intermediaries and item changes.
+ */
+async function loadDemoCatalog(deps: Deps, deptIds: Map<string, number>, admin: Staff): Promise<void> {
+  const { store } = deps;
+  const actor = () => ({ staffId: admin.id, at: deps.clock.now().toISOString() });
+  const lawIds = new Map<string, number>();
+  for (const l of DEMO_LAWS) {
+    const law = await store.createLaw({
+      title: l.title,
+      issuer: l.issuer,
+      docNo: l.docNo,
+      level: l.level,
+      effectiveDate: l.effectiveDate,
+      status: l.repealedDate ? 'repealed' : 'in_force',
+      repealedDate: l.repealedDate ?? null,
+      body: l.body ?? '',
+    });
+    lawIds.set(l.key, law.id);
+  }
+  const deptPhone: Record<string, string> = { SLJ: '3021101', GTJ: '3021105', ZJJ: '3021109', SCJ: '3021113', JTJ: '3021117', STJ: '3021121', WJW: '3021125' };
+  const itemIds = new Map<string, number>();
+  for (const i of DEMO_ITEMS) {
+    const g = DEMO_GUIDES[i.code];
+    const caseType = g?.caseType ?? '承诺件';
+    const specials = (g?.specials ?? []).map(([name, duration, counted, basis]) => ({ name, duration, counted, basis }));
+    const item = await store.saveItemGuide(
+      {
+        item: {
+          code: i.code,
+          name: i.name,
+          category: i.category,
+          departmentId: deptIds.get(i.department) as number,
+          statutoryDays: i.statutoryDays,
+          promisedDays: i.promisedDays,
+          resultsPublic: i.resultsPublic ?? true,
+          resultValidity: i.resultValidity,
+          status: i.status ?? 'in_force',
+          itemType: '行政许可',
+          caseType,
+        },
+        details: {
+          conditions: g?.conditions ?? '',
+          windowId: null,
+          serviceHours: '工作日 上午8:30—12:00，下午14:30—17:30（法定节假日除外）',
+          consultPhone: `0570-${deptPhone[i.department] ?? '3021100'}`,
+          complaintPhone: '0570-12345',
+          visits: g?.visits ?? 1,
+          feeNote: g?.feeNote ?? (g?.fees?.length ? '' : '依据《行政许可法》第五十八条，实施行政许可不收取任何费用'),
+        },
+        materials: (g?.materials ?? []).map(([name, form, copies, required]) => ({
+          name,
+          form,
+          copies,
+          required: required ?? true,
+          note: '',
+        })),
+        steps: demoSteps(caseType, specials.length > 0),
+        specialProcedures: specials,
+        fees: (g?.fees ?? []).map(([name, standard, basis]) => ({ name, standard, basis })),
+        laws: (g?.laws ?? []).map(([key, articles]) => ({ lawId: lawIds.get(key) as number, articles })),
+      },
+      actor(),
+    );
+    itemIds.set(i.code, item.id);
+    // Forms: a blank form for every 表/书 material, and a filled-in sample for the application form.
+    const guide = await store.findItemGuide(i.code);
+    for (const m of guide?.materials ?? []) {
+      if (/表|书|方案/.test(m.name)) {
+        const pdf = minimalPdf([`${i.code} form ${m.seq + 1}`, `Blank form for material #${m.id}`, 'Quzhou Administrative Service Center']);
+        await saveFile(deps, admin.id, m.id, 'blank', pdf, `${m.name}（空白表格）.pdf`, { ext: 'pdf', contentType: 'application/pdf' });
+      }
+      if (/申请/.test(m.name)) {
+        const pdf = minimalPdf([`${i.code} sample ${m.seq + 1}`, 'Filled-in sample (example data)', 'Quzhou Administrative Service Center']);
+        await saveFile(deps, admin.id, m.id, 'sample', pdf, `${m.name}（填写样本）.pdf`, { ext: 'pdf', contentType: 'application/pdf' });
+      }
+    }
+  }
+  for (const m of DEMO_INTERMEDIARIES) {
+    const { items, ...rest } = m;
+    await store.createIntermediary({ ...rest, itemIds: items.map((c) => itemIds.get(c) as number) }, actor());
+  }
+  const now = deps.clock.now().getTime();
+  for (const c of DEMO_CHANGES) {
+    await store.createItemChange(
+      {
+        itemId: itemIds.get(c.itemCode) as number,
+        kind: c.kind,
+        effectiveDate: beijingDate(new Date(now - c.daysAgo * DAY)),
+        basis: c.basis,
+        description: c.description,
+      },
+      actor(),
+    );
   }
 }
 

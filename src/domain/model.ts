@@ -52,6 +52,12 @@ export interface Item {
   status: ItemStatus;
   /** 统一办理、联合办理、集中办理 (第二十六条): 45-day statutory limit, +15 extension. */
   jointHandling: boolean;
+  /** 事项类型, e.g. 行政许可. */
+  itemType: string;
+  /** 即办件 or 承诺件. */
+  caseType: '即办件' | '承诺件';
+  /** Effective date (Beijing, YYYY-MM-DD) of a published cancellation, if any; see isItemOpenOn. */
+  cancelledOn: string | null;
 }
 
 export interface Applicant {

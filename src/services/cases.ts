@@ -4,8 +4,10 @@ import { publicApplicantName, type ApplicantKind } from '../domain/masking';
 import { createQueryNo, parseQueryNo } from '../domain/query-number';
 import { assertTransition, assertTransitionDetails, type Stage } from '../domain/stages';
 import { beijingDate } from '../domain/beijing-time';
+import { isItemOpenOn } from '../domain/catalog';
 import { DuplicateQueryNoError } from '../store/store';
 import { explainClock, toClockEvents, toStoredClock } from './clock';
+import { today } from './catalog';
 import { assertDepartmentAccess } from './access';
 import type { Deps } from './deps';
 
@@ -14,6 +16,8 @@ export interface RegisterCaseInput {
   applicant: { name: string; kind: ApplicantKind; idNumber: string; phone: string };
   projectName?: string;
   note?: string;
+  /** Ids of the item's materials received at the window (the checklist). */
+  materialsReceived?: number[];
 }
 
 const MAX_QUERY_NO_ATTEMPTS = 5;
@@ -21,10 +25,11 @@ const MAX_QUERY_NO_ATTEMPTS = 5;
 export async function registerCase(deps: Deps, staff: Staff, input: RegisterCaseInput): Promise<Case> {
   const item = await deps.store.findItemByCode(input.itemCode);
   if (!item) throw new ValidationError({ itemCode: '没有这个审批事项' });
-  if (item.status !== 'in_force') {
+  if (!isItemOpenOn(item, today(deps))) {
     throw new ValidationError({ itemCode: `「${item.name}」已取消，不能再受理新的申请` });
   }
   assertDepartmentAccess(staff, item.departmentId);
+  const materials = await receivedMaterials(deps, item.code, input.materialsReceived ?? []);
   const now = deps.clock.now();
   const at = now.toISOString();
   const clock = toStoredClock(
@@ -48,12 +53,23 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
         windowId: staff.departmentId === item.departmentId ? staff.windowId : null,
         at,
         clock,
+        materials,
       });
     } catch (err) {
       if (!(err instanceof DuplicateQueryNoError)) throw err;
     }
   }
   throw new AppError(503, 'query_no_exhausted', '暂时无法生成查询号，请稍后重试');
+}
+
+/** The checked materials, in the item's order; an id of another item's material is refused. */
+async function receivedMaterials(deps: Deps, itemCode: string, ids: number[]) {
+  if (ids.length === 0) return [];
+  const guide = await deps.store.findItemGuide(itemCode);
+  const own = guide?.materials ?? [];
+  const unknown = ids.filter((id) => !own.some((m) => m.id === id));
+  if (unknown.length) throw new ValidationError({ materialsReceived: '所选材料不属于该事项，请刷新后重试' });
+  return own.filter((m) => ids.includes(m.id)).map((m) => ({ materialId: m.id, name: m.name }));
 }
 
 /** Malformed numbers are caught before any lookup (DOMAIN.md: "查询号有误，请核对"). */

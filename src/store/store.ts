@@ -14,6 +14,24 @@ import type {
   Staff,
   StageEvent,
 } from '../domain/model';
+import type {
+  AuditEntry,
+  CaseType,
+  Fee,
+  FileRecord,
+  FileSlot,
+  Intermediary,
+  ItemChange,
+  ItemChangeKind,
+  ItemDetails,
+  ItemGuide,
+  Law,
+  LawLevel,
+  LawStatus,
+  MaterialForm,
+  SpecialProcedure,
+  Step,
+} from '../domain/catalog';
 import type { ApplicantKind } from '../domain/masking';
 import type { Stage } from '../domain/stages';
 
@@ -47,6 +65,8 @@ export interface NewItem {
   resultValidity: string;
   status: 'in_force' | 'cancelled';
   jointHandling?: boolean;
+  itemType?: string;
+  caseType?: CaseType;
 }
 
 export interface NewCase {
@@ -60,6 +80,8 @@ export interface NewCase {
   windowId: number | null;
   at: string;
   clock: StoredClock;
+  /** The checklist of materials received at the window, stored with the case. */
+  materials?: { materialId: number | null; name: string }[];
 }
 
 export interface NewStageEvent {
@@ -155,6 +177,102 @@ export class PendingExtensionExistsError extends Error {
   }
 }
 
+/** Who makes an audited change, and when; the audit entry is written in the change's transaction. */
+export interface Actor {
+  staffId: number;
+  at: string;
+}
+
+export interface MaterialInput {
+  /** Present for an existing material (kept, with its files); absent for a new one. */
+  id?: number;
+  name: string;
+  form: MaterialForm;
+  copies: number;
+  required: boolean;
+  note: string;
+}
+
+/** An item with all its guide fields, written as one unit. */
+export interface ItemGuideInput {
+  item: Omit<NewItem, 'itemType' | 'caseType'> & { itemType: string; caseType: CaseType };
+  details: ItemDetails;
+  materials: MaterialInput[];
+  steps: Step[];
+  specialProcedures: SpecialProcedure[];
+  fees: Fee[];
+  laws: { lawId: number; articles: string }[];
+}
+
+export interface ItemSearch {
+  /** Terms, all of which must occur in the name or the code (substring, case-insensitive). */
+  terms: string[];
+  departmentId?: number;
+  category?: string;
+  /** Beijing day: items cancelled on or before it are left out. */
+  onDate: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ItemSearchResult extends Page<Item> {
+  /** Counts over the terms only (not the department or category filter). */
+  byDepartment: { id: number; code: string; name: string; count: number }[];
+  byCategory: { category: string; count: number }[];
+}
+
+export interface NewLaw {
+  title: string;
+  issuer: string;
+  docNo: string;
+  level: LawLevel;
+  effectiveDate: string;
+  status: LawStatus;
+  repealedDate: string | null;
+  body: string;
+}
+
+export interface LawFilter {
+  q?: string;
+  level?: LawLevel;
+  status?: LawStatus;
+  limit: number;
+  offset: number;
+}
+
+export interface NewFile {
+  storageName: string;
+  originalName: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
+export interface NewIntermediary {
+  name: string;
+  qualification: string;
+  serviceScope: string;
+  feeBasis: string;
+  contactPerson: string;
+  phone: string;
+  address: string;
+  itemIds: number[];
+}
+
+export interface NewItemChange {
+  itemId: number;
+  kind: ItemChangeKind;
+  effectiveDate: string;
+  basis: string;
+  description: string;
+}
+
+/** A unique column (a code) already has the value; `column` names it (e.g. `code`). */
+export class DuplicateKeyError extends Error {
+  constructor(readonly column: string) {
+    super(`duplicate ${column}`);
+  }
+}
+
 /** Raised by registerCase when the query number already exists; the service draws another. */
 export class DuplicateQueryNoError extends Error {
   constructor() {
@@ -175,9 +293,13 @@ export interface Store {
   putSettingIfAbsent(key: string, value: string): Promise<string>;
   isEmpty(): Promise<boolean>;
 
-  createDepartment(d: NewDepartment): Promise<Department>;
+  /** With an actor, the creation is audited in the same transaction (as for every other `actor`). */
+  createDepartment(d: NewDepartment, actor?: Actor): Promise<Department>;
+  updateDepartment(id: number, d: NewDepartment, actor: Actor): Promise<Department>;
   listDepartments(): Promise<Department[]>;
-  createWindow(w: NewWindow): Promise<ServiceWindow>;
+  createWindow(w: NewWindow, actor?: Actor): Promise<ServiceWindow>;
+  updateWindow(id: number, w: NewWindow, actor: Actor): Promise<ServiceWindow>;
+  findWindowById(id: number): Promise<ServiceWindow | null>;
   listWindows(departmentId?: number): Promise<ServiceWindow[]>;
 
   createStaff(s: NewStaff): Promise<Staff>;
@@ -194,7 +316,38 @@ export interface Store {
 
   createItem(i: NewItem): Promise<Item>;
   findItemByCode(code: string): Promise<Item | null>;
-  listItems(opts: { inForceOnly: boolean; departmentId?: number }): Promise<Item[]>;
+  /** With `onDate`, `inForceOnly` also leaves out items whose cancellation took effect by that day. */
+  listItems(opts: { inForceOnly: boolean; departmentId?: number; onDate?: string }): Promise<Item[]>;
+  searchItems(s: ItemSearch): Promise<ItemSearchResult>;
+  findItemGuide(code: string): Promise<ItemGuide | null>;
+  /** Creates (no id) or replaces an item with its materials, steps, procedures, fees and laws. */
+  saveItemGuide(input: ItemGuideInput, actor: Actor, id?: number): Promise<Item>;
+
+  createLaw(l: NewLaw, actor?: Actor): Promise<Law>;
+  updateLaw(id: number, l: NewLaw, actor: Actor): Promise<Law>;
+  findLaw(id: number): Promise<Law | null>;
+  listLaws(f: LawFilter): Promise<Page<Law>>;
+  listItemsCitingLaw(lawId: number): Promise<{ code: string; name: string; articles: string; status: Item['status'] }[]>;
+
+  /** Stores the file's record and sets it as the material's blank form or sample, together. */
+  attachMaterialFile(materialId: number, slot: FileSlot, file: NewFile, actor: Actor): Promise<FileRecord>;
+  findFile(id: number): Promise<FileRecord | null>;
+  /** One cheap UPDATE per download. */
+  countDownload(id: number): Promise<void>;
+  /** The item a material belongs to, for permission checks. */
+  findMaterialItem(materialId: number): Promise<{ materialId: number; itemCode: string; departmentId: number } | null>;
+
+  createIntermediary(i: NewIntermediary, actor?: Actor): Promise<Intermediary>;
+  updateIntermediary(id: number, i: NewIntermediary, actor: Actor): Promise<Intermediary>;
+  findIntermediary(id: number): Promise<Intermediary | null>;
+  listIntermediaries(): Promise<Intermediary[]>;
+
+  createItemChange(c: NewItemChange, actor: Actor): Promise<ItemChange>;
+  listItemChanges(opts: { itemId?: number; limit: number; offset: number }): Promise<Page<ItemChange>>;
+
+  listAudit(opts: { entity?: string; limit: number; offset: number }): Promise<Page<AuditEntry>>;
+
+  listCaseMaterials(caseId: number): Promise<{ materialId: number | null; name: string }[]>;
 
   /** Inserts the case and its first stage event (`submitted`) together. */
   registerCase(c: NewCase): Promise<Case>;

@@ -5,7 +5,8 @@ import type { Staff } from '../domain/model';
 import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
 import { listBulletinPage } from '../services/bulletin';
-import { bulletinJson, caseEtag, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
+import { findItemGuide, itemsInForce, today } from '../services/catalog';
+import { bulletinJson, caseEtag, itemGuideJson, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
 import { applicantCheckSchema, caseListQuerySchema, loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
@@ -38,7 +39,7 @@ export function apiRoutes(ctx: WebContext): Router {
 
   router.get('/items', async (_req, res) => {
     res.set('Cache-Control', 'public, max-age=60');
-    const items = await deps.store.listItems({ inForceOnly: true });
+    const items = await itemsInForce(deps);
     res.json(items.map(itemJson));
   });
 
@@ -60,6 +61,11 @@ export function apiRoutes(ctx: WebContext): Router {
       pageSize: CASES_PAGE_SIZE,
       total: result.total,
     });
+  });
+
+  router.get('/items/:code', async (req, res) => {
+    res.set('Cache-Control', 'public, max-age=60');
+    res.json(itemGuideJson(await findItemGuide(deps, req.params.code), today(deps)));
   });
 
   router.post('/cases', requireToken, async (req, res) => {

@@ -1,3 +1,4 @@
+import { isItemOpenOn, type ItemGuide } from '../domain/catalog';
 import type { BulletinEntry, Case, Item, StageEvent } from '../domain/model';
 import { formatQueryNo } from '../domain/query-number';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT, type Stage } from '../domain/stages';
@@ -28,6 +29,46 @@ export function itemJson(i: Item) {
     department: { code: i.department.code, name: i.department.name },
     statutoryDays: i.statutoryDays,
     promisedDays: i.promisedDays,
+  };
+}
+
+/** The 办事指南 of one item; material ids are what `materialsReceived` takes at registration. */
+export function itemGuideJson(g: ItemGuide, beijingDay: string) {
+  const file = (f: { id: number; originalName: string } | null) => (f ? { url: `/files/${f.id}`, name: f.originalName } : null);
+  return {
+    ...itemJson(g.item),
+    itemType: g.item.itemType,
+    caseType: g.item.caseType,
+    inForce: isItemOpenOn(g.item, beijingDay),
+    cancelledOn: g.item.cancelledOn,
+    conditions: g.details.conditions,
+    window: g.window ? { name: g.window.name, location: g.window.location } : null,
+    serviceHours: g.details.serviceHours,
+    consultPhone: g.details.consultPhone,
+    complaintPhone: g.details.complaintPhone,
+    visits: g.details.visits,
+    materials: g.materials.map((m) => ({
+      id: m.id,
+      name: m.name,
+      form: m.form,
+      copies: m.copies,
+      required: m.required,
+      note: m.note,
+      blankForm: file(m.blankFile),
+      sample: file(m.sampleFile),
+    })),
+    steps: g.steps,
+    specialProcedures: g.specialProcedures,
+    fees: g.fees,
+    feeNote: g.details.feeNote,
+    legalBasis: g.laws.map((l) => ({
+      id: l.law.id,
+      title: l.law.title,
+      issuer: l.law.issuer,
+      docNo: l.law.docNo,
+      articles: l.articles,
+      status: l.law.status,
+    })),
   };
 }
 

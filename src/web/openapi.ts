@@ -92,6 +92,47 @@ export const openApiDocument = {
           promisedDays: { type: 'integer', description: '承诺时限（工作日）' },
         },
       },
+      ItemGuide: {
+        type: 'object',
+        required: ['code', 'name', 'department', 'inForce', 'materials', 'steps', 'fees', 'legalBasis'],
+        properties: {
+          code: { type: 'string' },
+          name: { type: 'string' },
+          category: { type: 'string' },
+          department: { $ref: '#/components/schemas/Department' },
+          statutoryDays: { type: 'integer' },
+          promisedDays: { type: 'integer' },
+          itemType: { type: 'string' },
+          caseType: { enum: ['即办件', '承诺件'] },
+          inForce: { type: 'boolean', description: '今日（北京时间）是否受理新申请' },
+          cancelledOn: { type: ['string', 'null'], format: 'date' },
+          conditions: { type: 'string' },
+          window: { type: ['object', 'null'] },
+          serviceHours: { type: 'string' },
+          consultPhone: { type: 'string' },
+          complaintPhone: { type: 'string' },
+          visits: { type: 'integer', description: '到现场次数' },
+          materials: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                name: { type: 'string' },
+                form: { type: 'string' },
+                copies: { type: 'integer' },
+                required: { type: 'boolean' },
+                blankForm: { type: ['object', 'null'] },
+                sample: { type: ['object', 'null'] },
+              },
+            },
+          },
+          steps: { type: 'array', items: { type: 'object' } },
+          specialProcedures: { type: 'array', items: { type: 'object' } },
+          fees: { type: 'array', items: { type: 'object' }, description: '空数组表示不收费' },
+          legalBasis: { type: 'array', items: { type: 'object' } },
+        },
+      },
       PublicCase: {
         type: 'object',
         required: ['queryNo', 'item', 'department', 'applicant', 'stage', 'timeline', 'version'],
@@ -196,6 +237,16 @@ export const openApiDocument = {
         },
       },
     },
+    '/items/{code}': {
+      get: {
+        summary: '事项办事指南（七公开：依据、条件、材料、程序、时限、收费）',
+        parameters: [{ name: 'code', in: 'path', required: true, description: '事项编码', schema: { type: 'string' } }],
+        responses: {
+          200: { description: '办事指南', content: json({ $ref: '#/components/schemas/ItemGuide' }) },
+          404: { description: 'item_not_found', content: json({ $ref: '#/components/schemas/Error' }) },
+        },
+      },
+    },
     '/cases': {
       get: {
         summary: '本部门办件（管理员：全部），最紧急在前',
@@ -246,6 +297,11 @@ export const openApiDocument = {
               },
               projectName: { type: 'string' },
               note: { type: 'string' },
+              materialsReceived: {
+                type: 'array',
+                items: { type: 'integer' },
+                description: '可选：窗口收到的申请材料编号（见 GET /items/{code} 的 materials[].id），随办件一并保存',
+              },
             },
           }),
         },

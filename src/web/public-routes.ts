@@ -11,6 +11,7 @@ import { parseQueryNo, formatQueryNo } from '../domain/query-number';
 import { allowedNextStages } from '../domain/stages';
 import { listBulletinPage } from '../services/bulletin';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
+import { searchCatalog } from '../services/catalog';
 import { rateLimit } from './rate-limit';
 import { pageQuerySchema, parseInput } from './schemas';
 import { lookupUrlFor, pagination } from './view-helpers';
@@ -23,12 +24,19 @@ export function publicRoutes(ctx: WebContext): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
-    const [latest, items, departments] = await Promise.all([
+    const [latest, catalog, changes] = await Promise.all([
       listBulletinPage(deps, 1, 6),
-      deps.store.listItems({ inForceOnly: true }),
-      deps.store.listDepartments(),
+      searchCatalog(deps, { q: '', page: 1, pageSize: 1 }),
+      deps.store.listItemChanges({ limit: 5, offset: 0 }),
     ]);
-    res.render('public/home', { title: '首页', latest: latest.rows, items, departments, queryInput: '' });
+    res.render('public/home', {
+      title: '首页',
+      latest: latest.rows,
+      departments: catalog.byDepartment,
+      itemTotal: catalog.total,
+      changes: changes.rows,
+      queryInput: '',
+    });
   });
 
   router.get('/lookup', rateLimit(ctx.lookupLimiter), async (req, res) => {

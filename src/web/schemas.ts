@@ -40,6 +40,13 @@ export const registerCaseSchema = z.object({
   applicant: applicantSchema,
   projectName: optionalText(200, '项目名称'),
   note: optionalText(1000, '备注'),
+  /** Optional checklist: ids of the item's materials received at the window. */
+  materialsReceived: z
+    .array(z.coerce.number({ error: '材料编号须为整数' }).int('材料编号须为整数').positive('材料编号须为整数'), {
+      error: 'materialsReceived 须为材料编号数组',
+    })
+    .max(100, '材料过多')
+    .optional(),
 });
 
 export const transitionSchema = z.object({

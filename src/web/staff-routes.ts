@@ -15,6 +15,9 @@ import { requestExtension } from '../services/extensions';
 import { availableDocuments, buildDocument, isDocumentKind, type DocumentKind } from '../services/documents';
 import { lookupUrlFor } from './view-helpers';
 import { staffClockRoutes } from './staff-clock-routes';
+import { listOf } from './admin-forms';
+import { adminRoutes, multipartUploads } from './admin-routes';
+import { itemsInForce } from '../services/catalog';
 import { rateLimit } from './rate-limit';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
@@ -35,6 +38,27 @@ function safeNext(value: unknown): string {
     : '/staff';
 }
 
+interface RegisterValues {
+  itemCode: string;
+  applicantKind: string;
+  applicantName: string;
+  idNumber: string;
+  phone: string;
+  projectName: string;
+  note: string;
+  materialsReceived: string[];
+}
+const emptyRegisterValues: RegisterValues = {
+  itemCode: '',
+  applicantKind: '',
+  applicantName: '',
+  idNumber: '',
+  phone: '',
+  projectName: '',
+  note: '',
+  materialsReceived: [],
+};
+
 const field = (body: Record<string, unknown>, name: string) =>
   typeof body[name] === 'string' ? (body[name] as string) : undefined;
 
@@ -46,8 +70,10 @@ export function staffRoutes(ctx: WebContext): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  // The item form (materials, procedures, fees, laws as rows) needs more fields than other forms.
+  router.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 600 }));
   router.use(staffSession(auth, production));
+  router.use(multipartUploads(config.uploadMaxBytes));
   router.use(verifyCsrf);
   const staffOf = (res: Response) => res.locals.staff as Staff;
 
@@ -86,6 +112,7 @@ export function staffRoutes(ctx: WebContext): Router {
     res.locals.undeterminedWarning = total > 0 ? { count: total } : null;
     next();
   });
+  router.use('/admin', adminRoutes(ctx));
 
   router.post('/logout', async (_req, res) => {
     await auth.endSession(res.locals.sessionToken as string);
@@ -169,18 +196,25 @@ export function staffRoutes(ctx: WebContext): Router {
     res.end();
   });
 
-  const renderRegisterForm = async (res: Response, status: number, values: object, errors: Record<string, string>) => {
-    const items = await deps.store.listItems({ inForceOnly: true, departmentId: departmentScope(staffOf(res)) });
-    res.status(status).render('staff/register', { title: '登记办件', items, values, errors });
+  /**
+   * Registration is two steps without JavaScript: choose the item (a GET form), then fill in the
+   * applicant and tick the materials received against that item's list.
+   */
+  const renderRegisterForm = async (res: Response, status: number, values: RegisterValues, errors: Record<string, string>) => {
+    const items = await itemsInForce(deps, departmentScope(staffOf(res)));
+    const chosen = items.find((i) => i.code === values.itemCode) ?? null;
+    const guide = chosen ? await deps.store.findItemGuide(chosen.code) : null;
+    res.status(status).render('staff/register', { title: '登记办件', items, chosen, materials: guide?.materials ?? [], values, errors });
   };
 
-  router.get('/cases/new', async (_req, res) => {
-    await renderRegisterForm(res, 200, { applicantKind: 'person' }, {});
+  router.get('/cases/new', async (req, res) => {
+    const itemCode = typeof req.query.item === 'string' ? req.query.item.slice(0, 40) : '';
+    await renderRegisterForm(res, 200, { ...emptyRegisterValues, itemCode, applicantKind: 'person' }, {});
   });
 
   router.post('/cases', async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const values = {
+    const values: RegisterValues = {
       itemCode: field(body, 'itemCode') ?? '',
       applicantKind: field(body, 'applicantKind') ?? '',
       applicantName: field(body, 'applicantName') ?? '',
@@ -188,6 +222,7 @@ export function staffRoutes(ctx: WebContext): Router {
       phone: field(body, 'phone') ?? '',
       projectName: field(body, 'projectName') ?? '',
       note: field(body, 'note') ?? '',
+      materialsReceived: listOf(body.materialsReceived),
     };
     try {
       const input = parseInput(registerCaseSchema, {
@@ -195,6 +230,7 @@ export function staffRoutes(ctx: WebContext): Router {
         applicant: { name: values.applicantName, kind: values.applicantKind, idNumber: values.idNumber, phone: values.phone },
         projectName: values.projectName,
         note: values.note,
+        materialsReceived: values.materialsReceived,
       });
       const c = await registerCase(deps, staffOf(res), input);
       res.redirect(303, `/staff/cases/${c.queryNo}/receipt?new=1`);
@@ -225,6 +261,7 @@ export function staffRoutes(ctx: WebContext): Router {
       events: details.events,
       details,
       documents: availableDocuments(details.events),
+      materials: await deps.store.listCaseMaterials(c.id),
       next: allowedNextStages(c.stage),
       moved: isStage(req.query.moved) ? req.query.moved : null,
       extensionRequested: req.query.extension === 'requested',
@@ -245,6 +282,7 @@ export function staffRoutes(ctx: WebContext): Router {
     res.render('staff/document', {
       title: doc.title,
       doc,
+      materials: kind === 'receipt' ? await deps.store.listCaseMaterials(c.id) : [],
       lookupUrl: lookupUrlFor(config, req, c.queryNo),
       justRegistered: kind === 'receipt' && req.query.new === '1',
     });

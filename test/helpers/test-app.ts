@@ -20,6 +20,8 @@ export interface TestApp {
   depts: { water: Department; land: Department };
   items: { water: Item; waterPrivate: Item; land: Item; cancelled: Item };
   staff: { water: Staff; waterLead: Staff; land: Staff; admin: Staff };
+  /** Moves the app's injected clock (real time until set). */
+  setNow(iso: string): void;
   cleanup(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function createTestApp(
   opts: { clock?: { now(): Date } } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bjt-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: path.join(dir, 'test.sqlite'), LOOKUP_RATE_LIMIT: '1000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: path.join(dir, 'test.sqlite'), UPLOAD_DIR: path.join(dir, 'uploads'), LOOKUP_RATE_LIMIT: '1000', ...env });
   const store = new SqliteStore({ file: config.databaseFile });
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
@@ -75,13 +77,9 @@ export async function createTestApp(
     land: await mkStaff('land', 'window_staff', land.id),
     admin: await mkStaff('admin', 'admin', null),
   };
-  const app = createApp({
-    store,
-    config,
-    sessionSecret: 'test-secret-test-secret-test-secret!',
-    clock: opts.clock,
-    log: () => {},
-  });
+  let now: number | null = null;
+  const clock = opts.clock ?? { now: () => (now === null ? new Date() : new Date(now)) };
+  const app = createApp({ store, config, clock, sessionSecret: 'test-secret-test-secret-test-secret!', log: () => {} });
   return {
     app,
     store,
@@ -89,6 +87,9 @@ export async function createTestApp(
     depts: { water, land },
     items,
     staff,
+    setNow(iso: string) {
+      now = Date.parse(iso);
+    },
     async cleanup() {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });

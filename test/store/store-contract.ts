@@ -7,9 +7,14 @@ import type { Case, Department, Item, ServiceWindow, Staff, StoredClock } from '
 import { QUERY_NO_ALPHABET, createQueryNo } from '../../src/domain/query-number';
 import type { Stage } from '../../src/domain/stages';
 import {
+  DuplicateKeyError,
   DuplicateQueryNoError,
   PendingExtensionExistsError,
   type AdvanceCase,
+  type ItemGuideInput,
+  type ItemSearch,
+  type LawFilter,
+  type NewLaw,
   type NewBulletinEntry,
   type NewCase,
   type NewItem,
@@ -559,6 +564,9 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           resultValidity: '5年',
           status: 'in_force',
           jointHandling: false,
+          itemType: '行政许可',
+          caseType: '承诺件',
+          cancelledOn: null,
         });
         expect(await store.findItemByCode('SL-001')).toEqual(item);
         expect(await store.findItemByCode('SL-999')).toBeNull();
@@ -987,6 +995,359 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
 
       it('when the store has no cases, then the page is empty', async () => {
         expect(await store.listCases({ limit: 50, offset: 0 })).toEqual({ rows: [], total: 0 });
+      });
+    });
+
+    describe('service hall: item guides', () => {
+      const actorOf = (staffId: number, minute = 30) => ({ staffId, at: at(minute) });
+
+      async function setup() {
+        const f = await seed(store);
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const law = await store.createLaw({
+          title: '《中华人民共和国水法》',
+          issuer: '全国人民代表大会常务委员会',
+          docNo: '主席令第七十四号',
+          level: '法律',
+          effectiveDate: '2002-10-01',
+          status: 'in_force',
+          repealedDate: null,
+          body: '第七条 国家对水资源依法实行取水许可制度。',
+        });
+        return { f, admin, law };
+      }
+
+      function guideInput(departmentId: number, lawId: number, extra: Partial<ItemGuideInput['item']> = {}): ItemGuideInput {
+        return {
+          item: {
+            code: 'SL-010',
+            name: '河道采砂许可',
+            category: '涉河建设审批',
+            departmentId,
+            statutoryDays: 20,
+            promisedDays: 10,
+            resultsPublic: true,
+            resultValidity: '1年',
+            status: 'in_force',
+            itemType: '行政许可',
+            caseType: '承诺件',
+            ...extra,
+          },
+          details: {
+            conditions: '1. 有采砂船只；\n2. 符合采砂规划。',
+            windowId: null,
+            serviceHours: '工作日',
+            consultPhone: '0570-3021101',
+            complaintPhone: '0570-12345',
+            visits: 1,
+            feeNote: '',
+          },
+          materials: [
+            { name: '河道采砂申请书', form: '原件', copies: 1, required: true, note: '' },
+            { name: '采砂船只证书', form: '复印件', copies: 2, required: false, note: '船舶检验证书' },
+          ],
+          steps: [
+            { name: '受理', description: '窗口审核材料' },
+            { name: '决定', description: '作出决定' },
+          ],
+          specialProcedures: [{ name: '现场踏勘', duration: '5个工作日', counted: false, basis: '第四十五条' }],
+          fees: [],
+          laws: [{ lawId, articles: '第三十九条' }],
+        };
+      }
+
+      it('when an item is saved with its guide, then every disclosure comes back in order and the window defaults to the department\'s', async () => {
+        const { f, admin, law } = await setup();
+        const item = await store.saveItemGuide(guideInput(f.deptA.id, law.id), actorOf(admin.id));
+        expect(item).toMatchObject({ code: 'SL-010', name: '河道采砂许可', caseType: '承诺件', itemType: '行政许可', cancelledOn: null });
+        const g = await store.findItemGuide('SL-010');
+        expect(g?.details).toEqual(guideInput(f.deptA.id, law.id).details);
+        expect(g?.window).toEqual(f.windowA);
+        expect(g?.materials.map((m) => [m.name, m.form, m.copies, m.required, m.note, m.blankFile])).toEqual([
+          ['河道采砂申请书', '原件', 1, true, '', null],
+          ['采砂船只证书', '复印件', 2, false, '船舶检验证书', null],
+        ]);
+        expect(g?.steps).toEqual([
+          { name: '受理', description: '窗口审核材料' },
+          { name: '决定', description: '作出决定' },
+        ]);
+        expect(g?.specialProcedures).toEqual([{ name: '现场踏勘', duration: '5个工作日', counted: false, basis: '第四十五条' }]);
+        expect(g?.fees).toEqual([]);
+        expect(g?.laws).toEqual([{ law, articles: '第三十九条' }]);
+        expect(await store.findItemGuide('NOPE')).toBeNull();
+      });
+
+      it('when an item is edited, then kept materials keep their ids (and files), removed ones go, and the audit entry holds only the changed fields', async () => {
+        const { f, admin, law } = await setup();
+        const item = await store.saveItemGuide(guideInput(f.deptA.id, law.id), actorOf(admin.id));
+        const first = (await store.findItemGuide('SL-010'))!;
+        const input = guideInput(f.deptA.id, law.id, { promisedDays: 8 });
+        input.materials = [{ ...input.materials[0], id: first.materials[0].id, copies: 3 }, { name: '新增材料', form: '电子件', copies: 1, required: true, note: '' }];
+        await store.saveItemGuide(input, actorOf(admin.id, 31), item.id);
+        const g = (await store.findItemGuide('SL-010'))!;
+        expect(g.materials.map((m) => m.name)).toEqual(['河道采砂申请书', '新增材料']);
+        expect(g.materials[0].id).toBe(first.materials[0].id);
+        const audit = await store.listAudit({ entity: 'item', limit: 10, offset: 0 });
+        expect(audit.total).toBe(2);
+        const update = audit.rows[0];
+        expect(update).toMatchObject({ entity: 'item', entityId: item.id, action: 'update', staffId: admin.id, at: at(31) });
+        expect(Object.keys(update.changes).sort()).toEqual(['materials', 'promisedDays']);
+        expect(update.changes.promisedDays).toEqual([10, 8]);
+        expect(audit.rows[1].action).toBe('create');
+      });
+
+      it('when an item is saved again unchanged, then no audit entry is added', async () => {
+        const { f, admin, law } = await setup();
+        const item = await store.saveItemGuide(guideInput(f.deptA.id, law.id), actorOf(admin.id));
+        const again = guideInput(f.deptA.id, law.id);
+        again.materials = (await store.findItemGuide('SL-010'))!.materials.map((m) => ({ id: m.id, name: m.name, form: m.form, copies: m.copies, required: m.required, note: m.note }));
+        await store.saveItemGuide(again, actorOf(admin.id), item.id);
+        expect((await store.listAudit({ limit: 10, offset: 0 })).total).toBe(1);
+      });
+
+      it('when an item code is taken, then DuplicateKeyError names the column and nothing (not even the audit entry) is written', async () => {
+        const { f, admin, law } = await setup();
+        const err = await errorOf(store.saveItemGuide(guideInput(f.deptA.id, law.id, { code: 'SL-001' }), actorOf(admin.id)));
+        expect(err).toBeInstanceOf(DuplicateKeyError);
+        expect((err as DuplicateKeyError).column).toBe('code');
+        expect((await store.listAudit({ limit: 10, offset: 0 })).total).toBe(0);
+        expect(await store.findItemGuide('SL-001')).toMatchObject({ materials: [] });
+      });
+    });
+
+    describe('service hall: catalog search', () => {
+      async function setup() {
+        const d1 = await store.createDepartment({ code: 'D01', name: '市水利局' });
+        const d2 = await store.createDepartment({ code: 'D02', name: '市自然资源局' });
+        await store.createItem(newItem('SLJ-001', d1.id, { name: '取水许可', category: '取水许可' }));
+        await store.createItem(newItem('SLJ-002', d1.id, { name: '生产建设项目水土保持方案审批', category: '水土保持' }));
+        await store.createItem(newItem('GTJ-001', d2.id, { name: '国有土地使用权首次登记', category: '土地登记' }));
+        await store.createItem(newItem('GTJ-002', d2.id, { name: '集体土地使用权变更登记', category: '土地登记' }));
+        await store.createItem(newItem('GTJ-009', d2.id, { name: '土地复垦方案审查', category: '土地登记', status: 'cancelled' }));
+        return { d1, d2 };
+      }
+      const search = (terms: string[], extra: Partial<ItemSearch> = {}) =>
+        store.searchItems({ terms, onDate: '2026-03-01', limit: 50, offset: 0, ...extra });
+
+      it.each<[string, string[], string[]]>([
+        ['a 2-character Chinese term (LIKE)', ['土地'], ['GTJ-001', 'GTJ-002']],
+        ['a 2-character term inside a word', ['取水'], ['SLJ-001']],
+        ['a 4-character Chinese term (trigram index)', ['水土保持'], ['SLJ-002']],
+        ['a 3-character term', ['使用权'], ['GTJ-001', 'GTJ-002']],
+        ['an item code, any case', ['gtj-002'], ['GTJ-002']],
+        ['a code prefix', ['SLJ'], ['SLJ-001', 'SLJ-002']],
+        ['two terms, both required', ['土地', '变更'], ['GTJ-002']],
+        ['a LIKE wildcard taken literally', ['%'], []],
+        ['no terms', [], ['SLJ-001', 'SLJ-002', 'GTJ-001', 'GTJ-002']],
+      ])('when searching %s, then the matching items in force come back', async (_l, terms, codes) => {
+        await setup();
+        const r = await search(terms);
+        expect(r.rows.map((i) => i.code).sort()).toEqual([...codes].sort());
+        expect(r.total).toBe(codes.length);
+      });
+
+      it('when filtering by department or category, then counts per department and category stay those of the terms', async () => {
+        const { d1, d2 } = await setup();
+        const r = await search(['登记'], { departmentId: d2.id, category: '土地登记' });
+        expect(r.rows.map((i) => i.code)).toEqual(['GTJ-001', 'GTJ-002']);
+        const all = await search([], { departmentId: d1.id });
+        expect(all.rows.map((i) => i.code)).toEqual(['SLJ-001', 'SLJ-002']);
+        expect(all.byDepartment).toEqual([
+          { id: d1.id, code: 'D01', name: '市水利局', count: 2 },
+          { id: d2.id, code: 'D02', name: '市自然资源局', count: 2 },
+        ]);
+        expect(all.byCategory).toEqual([
+          { category: '土地登记', count: 2 },
+          { category: '取水许可', count: 1 },
+          { category: '水土保持', count: 1 },
+        ]);
+      });
+
+      it('when a cancellation is published, then the item leaves search and in-force lists from its effective day on, not before', async () => {
+        await setup();
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const item = (await store.findItemByCode('SLJ-001'))!;
+        await store.createItemChange(
+          { itemId: item.id, kind: 'cancel', effectiveDate: '2026-03-02', basis: '某某文件', description: '' },
+          { staffId: admin.id, at: at(1) },
+        );
+        expect((await store.findItemByCode('SLJ-001'))?.cancelledOn).toBe('2026-03-02');
+        expect((await search(['取水'], { onDate: '2026-03-01' })).total).toBe(1);
+        expect((await search(['取水'], { onDate: '2026-03-02' })).total).toBe(0);
+        const codesOn = async (onDate: string) => (await store.listItems({ inForceOnly: true, onDate })).map((i) => i.code);
+        expect(await codesOn('2026-03-01')).toContain('SLJ-001');
+        expect(await codesOn('2026-03-02')).not.toContain('SLJ-001');
+        expect((await store.listItems({ inForceOnly: false })).map((i) => i.code)).toContain('SLJ-001');
+      });
+
+      it('when an item is renamed, then the search index follows', async () => {
+        const { d1 } = await setup();
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const item = (await store.findItemByCode('SLJ-001'))!;
+        const g = (await store.findItemGuide('SLJ-001'))!;
+        await store.saveItemGuide(
+          {
+            item: { ...newItem('SLJ-001', d1.id, { name: '取用地下水许可', category: '取水许可' }), itemType: '行政许可', caseType: '承诺件' },
+            details: g.details,
+            materials: [],
+            steps: [],
+            specialProcedures: [],
+            fees: [],
+            laws: [],
+          },
+          { staffId: admin.id, at: at(2) },
+          item.id,
+        );
+        expect((await search(['地下水'])).rows.map((i) => i.code)).toEqual(['SLJ-001']);
+        expect((await search(['取水许可'])).total).toBe(0);
+      });
+    });
+
+    describe('service hall: laws, files, intermediaries, changes, audit', () => {
+      const newLaw = (title: string, extra: Partial<NewLaw> = {}): NewLaw => ({
+        title,
+        issuer: '国务院',
+        docNo: '国务院令第460号',
+        level: '行政法规',
+        effectiveDate: '2006-04-15',
+        status: 'in_force',
+        repealedDate: null,
+        body: '',
+        ...extra,
+      });
+
+      it('when laws are listed, then they filter by text, level and status, newest first, and a repealed law keeps its date', async () => {
+        const a = await store.createLaw(newLaw('《取水许可和水资源费征收管理条例》'));
+        const b = await store.createLaw(newLaw('《取水许可制度实施办法》', { docNo: '国务院令第119号', effectiveDate: '1993-09-01', status: 'repealed', repealedDate: '2006-04-15' }));
+        const c = await store.createLaw(newLaw('《中华人民共和国水法》', { level: '法律', docNo: '主席令第七十四号', effectiveDate: '2002-10-01' }));
+        const ids = async (f: Partial<LawFilter>) => (await store.listLaws({ limit: 10, offset: 0, ...f })).rows.map((l) => l.id);
+        expect(await ids({})).toEqual([a.id, c.id, b.id]);
+        expect(await ids({ q: '取水' })).toEqual([a.id, b.id]);
+        expect(await ids({ q: '第119号' })).toEqual([b.id]);
+        expect(await ids({ level: '法律' })).toEqual([c.id]);
+        expect(await ids({ status: 'repealed' })).toEqual([b.id]);
+        expect(await store.findLaw(b.id)).toMatchObject({ status: 'repealed', repealedDate: '2006-04-15' });
+        expect(await store.findLaw(9999)).toBeNull();
+      });
+
+      it('when a law is updated with an actor, then the audit entry has the before and after of the changed fields', async () => {
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const law = await store.createLaw(newLaw('《取水许可制度实施办法》'));
+        await store.updateLaw(law.id, newLaw('《取水许可制度实施办法》', { status: 'repealed', repealedDate: '2006-04-15' }), { staffId: admin.id, at: at(5) });
+        const [entry] = (await store.listAudit({ entity: 'law', limit: 5, offset: 0 })).rows;
+        expect(entry.changes).toEqual({ status: ['in_force', 'repealed'], repealedDate: [null, '2006-04-15'] });
+        expect(entry.staffName).toBe('员工root');
+      });
+
+      it('when a file is attached to a material, then the material links it, downloads are counted, and an audit entry is written', async () => {
+        const f = await seed(store);
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const law = await store.createLaw(newLaw('《水法》'));
+        await store.saveItemGuide(
+          {
+            item: { ...newItem('SL-020', f.deptA.id), itemType: '行政许可', caseType: '即办件' },
+            details: { conditions: '', windowId: f.windowA.id, serviceHours: '', consultPhone: '', complaintPhone: '', visits: 0, feeNote: '' },
+            materials: [{ name: '申请表', form: '原件', copies: 1, required: true, note: '' }],
+            steps: [],
+            specialProcedures: [],
+            fees: [{ name: '登记费', standard: '80元/件', basis: '发改价格规〔2016〕2559号' }],
+            laws: [{ lawId: law.id, articles: '' }],
+          },
+          { staffId: admin.id, at: at(1) },
+        );
+        const material = (await store.findItemGuide('SL-020'))!.materials[0];
+        expect(await store.findMaterialItem(material.id)).toEqual({ materialId: material.id, itemCode: 'SL-020', departmentId: f.deptA.id });
+        const file = await store.attachMaterialFile(
+          material.id,
+          'sample',
+          { storageName: 'abc.pdf', originalName: '申请表（样本）.pdf', contentType: 'application/pdf', sizeBytes: 123 },
+          { staffId: admin.id, at: at(2) },
+        );
+        expect(file).toEqual({
+          id: expect.any(Number),
+          storageName: 'abc.pdf',
+          originalName: '申请表（样本）.pdf',
+          contentType: 'application/pdf',
+          sizeBytes: 123,
+          uploadedBy: admin.id,
+          uploadedAt: at(2),
+          downloadCount: 0,
+        });
+        const g = (await store.findItemGuide('SL-020'))!;
+        expect(g.materials[0].sampleFile).toEqual(file);
+        expect(g.materials[0].blankFile).toBeNull();
+        expect(g.fees).toEqual([{ name: '登记费', standard: '80元/件', basis: '发改价格规〔2016〕2559号' }]);
+        await store.countDownload(file.id);
+        await store.countDownload(file.id);
+        expect((await store.findFile(file.id))?.downloadCount).toBe(2);
+        expect((await store.listAudit({ entity: 'file', limit: 5, offset: 0 })).rows[0].changes.slot).toEqual([null, 'sample']);
+        expect(await errorOf(store.attachMaterialFile(99999, 'blank', { storageName: 'x.pdf', originalName: 'x.pdf', contentType: 'application/pdf', sizeBytes: 1 }, { staffId: admin.id, at: at(3) }))).toBeInstanceOf(AppError);
+        expect(await store.findFile(file.id + 1)).toBeNull();
+      });
+
+      it('when an intermediary is created and edited, then its items come back and both changes are audited', async () => {
+        const f = await seed(store);
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const base = { name: '某测绘公司', qualification: '乙级', serviceScope: '测绘', feeBasis: '市场价', contactPerson: '钱', phone: '0570-3056622', address: '衢州' };
+        const m = await store.createIntermediary({ ...base, itemIds: [f.itemA1.id, f.itemB1.id] }, { staffId: admin.id, at: at(1) });
+        expect(m.items.map((i) => i.code)).toEqual(['SL-001', 'ZR-001']);
+        await store.updateIntermediary(m.id, { ...base, qualification: '甲级', itemIds: [f.itemB1.id] }, { staffId: admin.id, at: at(2) });
+        expect(await store.findIntermediary(m.id)).toMatchObject({ qualification: '甲级', items: [{ code: 'ZR-001' }] });
+        expect((await store.listIntermediaries()).map((x) => x.id)).toEqual([m.id]);
+        expect((await store.findItemGuide('ZR-001'))?.intermediaries).toEqual([{ id: m.id, name: '某测绘公司' }]);
+        const audit = await store.listAudit({ entity: 'intermediary', limit: 5, offset: 0 });
+        expect(audit.rows.map((a) => a.action)).toEqual(['update', 'create']);
+        expect(audit.rows[0].changes).toEqual({ qualification: ['乙级', '甲级'], itemIds: [[f.itemA1.id, f.itemB1.id], [f.itemB1.id]] });
+      });
+
+      it('when item changes are recorded, then they list newest effective date first, per item or all, and are audited', async () => {
+        const f = await seed(store);
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const a = await store.createItemChange({ itemId: f.itemA1.id, kind: 'delegate', effectiveDate: '2026-01-01', basis: '浙政发〔2014〕13号', description: '下放' }, { staffId: admin.id, at: at(1) });
+        const b = await store.createItemChange({ itemId: f.itemB1.id, kind: 'transfer', effectiveDate: '2026-02-01', basis: '文件', description: '' }, { staffId: admin.id, at: at(2) });
+        expect(a).toMatchObject({ kind: 'delegate', item: { code: 'SL-001', name: '取水许可', department: { name: '市水利局' } } });
+        expect((await store.listItemChanges({ limit: 10, offset: 0 })).rows.map((c) => c.id)).toEqual([b.id, a.id]);
+        expect(await store.listItemChanges({ itemId: f.itemA1.id, limit: 10, offset: 0 })).toEqual({ rows: [a], total: 1 });
+        expect((await store.listAudit({ entity: 'item_change', limit: 10, offset: 0 })).total).toBe(2);
+        // Neither a delegation nor a transfer cancels the item.
+        expect((await store.findItemByCode('SL-001'))?.cancelledOn).toBeNull();
+      });
+
+      it('when departments and windows are created and updated with an actor, then each change is audited; codes stay unique', async () => {
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        const actor = { staffId: admin.id, at: at(1) };
+        const d = await store.createDepartment({ code: 'JTJ', name: '市交通局' }, actor);
+        await store.updateDepartment(d.id, { code: 'JTJ', name: '市交通运输局' }, actor);
+        const w = await store.createWindow({ departmentId: d.id, code: 'W17', name: '交通窗口', location: '一楼' }, actor);
+        const moved = await store.updateWindow(w.id, { departmentId: d.id, code: 'W17', name: '交通窗口', location: '一楼 D 区' }, actor);
+        expect(moved.location).toBe('一楼 D 区');
+        expect(await store.findWindowById(w.id)).toEqual(moved);
+        expect((await store.listDepartments()).map((x) => x.name)).toEqual(['市交通运输局']);
+        const audit = await store.listAudit({ limit: 10, offset: 0 });
+        expect(audit.rows.map((a) => `${a.entity}:${a.action}`)).toEqual(['window:update', 'window:create', 'department:update', 'department:create']);
+        expect(audit.rows[2].changes).toEqual({ name: ['市交通局', '市交通运输局'] });
+        expect(await errorOf(store.createDepartment({ code: 'JTJ', name: '重复' }, actor))).toBeInstanceOf(DuplicateKeyError);
+        expect((await store.listAudit({ limit: 10, offset: 0 })).total).toBe(4);
+        expect(await errorOf(store.updateDepartment(9999, { code: 'X', name: 'x' }, actor))).toBeInstanceOf(AppError);
+      });
+
+      it('when a case is registered with received materials, then they are stored with it in order', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(newCase(f, 1, { materials: [{ materialId: null, name: '申请书' }, { materialId: null, name: '营业执照复印件' }] }));
+        expect(await store.listCaseMaterials(c.id)).toEqual([
+          { materialId: null, name: '申请书' },
+          { materialId: null, name: '营业执照复印件' },
+        ]);
+        const other = await store.registerCase(newCase(f, 2));
+        expect(await store.listCaseMaterials(other.id)).toEqual([]);
+      });
+
+      it('when the audit log is paged, then newest come first with the total', async () => {
+        const admin = await store.createStaff(newStaff('root', null, { role: 'admin' }));
+        for (let n = 0; n < 5; n++) await store.createDepartment({ code: `D${n}`, name: `部门${n}` }, { staffId: admin.id, at: at(n) });
+        const page = await store.listAudit({ limit: 2, offset: 2 });
+        expect(page.total).toBe(5);
+        expect(page.rows.map((r) => r.changes.code)).toEqual([[null, 'D2'], [null, 'D1']]);
       });
     });
   });

@@ -13,6 +13,19 @@ import type { ClockKind } from '../../domain/deadlines';
 import type { ApplicantKind } from '../../domain/masking';
 import type { Stage } from '../../domain/stages';
 import type { Role } from '../../domain/model';
+import type {
+  AuditEntry,
+  FileRecord,
+  Intermediary,
+  ItemChange,
+  ItemChangeKind,
+  ItemDetails,
+  Law,
+  LawLevel,
+  LawStatus,
+  Material,
+  MaterialForm,
+} from '../../domain/catalog';
 
 /** snake_case rows stay here; everything above the store sees camelCase objects. */
 type Row = Record<string, unknown>;
@@ -50,7 +63,9 @@ export function toStaff(r: Row): Staff {
 }
 
 export const ITEM_COLUMNS = `i.id, i.code, i.name, i.category, i.department_id, i.statutory_days, i.promised_days,
-  i.results_public, i.result_validity, i.status, i.joint_handling, d.code AS dept_code, d.name AS dept_name`;
+  i.results_public, i.result_validity, i.status, i.joint_handling, i.item_type, i.case_type,
+  (SELECT MIN(ic.effective_date) FROM item_changes ic WHERE ic.item_id = i.id AND ic.kind = 'cancel') AS cancelled_on,
+  d.code AS dept_code, d.name AS dept_name`;
 
 export function toItem(r: Row): Item {
   return {
@@ -66,6 +81,9 @@ export function toItem(r: Row): Item {
     resultValidity: str(r.result_validity),
     status: str(r.status) as Item['status'],
     jointHandling: r.joint_handling === 1,
+    itemType: str(r.item_type),
+    caseType: str(r.case_type) as Item['caseType'],
+    cancelledOn: optStr(r.cancelled_on),
   };
 }
 
@@ -217,5 +235,109 @@ export function toExtensionRequest(r: Row): ExtensionRequest {
     decidedBy: r.decided_by === null ? null : num(r.decided_by),
     decidedAt: optStr(r.decided_at),
     decisionNote: optStr(r.decision_note),
+  };
+}
+
+export function toItemDetails(r: Row): ItemDetails {
+  return {
+    conditions: str(r.conditions),
+    windowId: r.window_id === null ? null : num(r.window_id),
+    serviceHours: str(r.service_hours),
+    consultPhone: str(r.consult_phone),
+    complaintPhone: str(r.complaint_phone),
+    visits: num(r.visits),
+    feeNote: str(r.fee_note),
+  };
+}
+
+export function toFile(r: Row, prefix = ''): FileRecord | null {
+  if (r[`${prefix}id`] === null || r[`${prefix}id`] === undefined) return null;
+  return {
+    id: num(r[`${prefix}id`]),
+    storageName: str(r[`${prefix}storage_name`]),
+    originalName: str(r[`${prefix}original_name`]),
+    contentType: str(r[`${prefix}content_type`]),
+    sizeBytes: num(r[`${prefix}size_bytes`]),
+    uploadedBy: r[`${prefix}uploaded_by`] === null ? null : num(r[`${prefix}uploaded_by`]),
+    uploadedAt: str(r[`${prefix}uploaded_at`]),
+    downloadCount: num(r[`${prefix}download_count`]),
+  };
+}
+
+const FILE_FIELDS = ['id', 'storage_name', 'original_name', 'content_type', 'size_bytes', 'uploaded_by', 'uploaded_at', 'download_count'];
+export const MATERIAL_COLUMNS = `m.*, ${FILE_FIELDS.map((f) => `bf.${f} AS bf_${f}`).join(', ')},
+  ${FILE_FIELDS.map((f) => `sf.${f} AS sf_${f}`).join(', ')}`;
+export const MATERIAL_JOINS =
+  'LEFT JOIN files bf ON bf.id = m.blank_file_id LEFT JOIN files sf ON sf.id = m.sample_file_id';
+
+export function toMaterial(r: Row): Material {
+  return {
+    id: num(r.id),
+    itemId: num(r.item_id),
+    seq: num(r.seq),
+    name: str(r.name),
+    form: str(r.form) as MaterialForm,
+    copies: num(r.copies),
+    required: r.required === 1,
+    note: str(r.note),
+    blankFile: toFile(r, 'bf_'),
+    sampleFile: toFile(r, 'sf_'),
+  };
+}
+
+export function toLaw(r: Row): Law {
+  return {
+    id: num(r.id),
+    title: str(r.title),
+    issuer: str(r.issuer),
+    docNo: str(r.doc_no),
+    level: str(r.level) as LawLevel,
+    effectiveDate: str(r.effective_date),
+    status: str(r.status) as LawStatus,
+    repealedDate: optStr(r.repealed_date),
+    body: str(r.body),
+  };
+}
+
+export const ITEM_CHANGE_COLUMNS = `ch.*, i.code AS item_code, i.name AS item_name, d.code AS dept_code, d.name AS dept_name`;
+export const ITEM_CHANGE_JOINS = 'JOIN items i ON i.id = ch.item_id JOIN departments d ON d.id = i.department_id';
+
+export function toItemChange(r: Row): ItemChange {
+  return {
+    id: num(r.id),
+    itemId: num(r.item_id),
+    item: { code: str(r.item_code), name: str(r.item_name), department: { code: str(r.dept_code), name: str(r.dept_name) } },
+    kind: str(r.kind) as ItemChangeKind,
+    effectiveDate: str(r.effective_date),
+    basis: str(r.basis),
+    description: str(r.description),
+    createdAt: str(r.created_at),
+  };
+}
+
+export function toIntermediary(r: Row, items: Intermediary['items']): Intermediary {
+  return {
+    id: num(r.id),
+    name: str(r.name),
+    qualification: str(r.qualification),
+    serviceScope: str(r.service_scope),
+    feeBasis: str(r.fee_basis),
+    contactPerson: str(r.contact_person),
+    phone: str(r.phone),
+    address: str(r.address),
+    items,
+  };
+}
+
+export function toAuditEntry(r: Row): AuditEntry {
+  return {
+    id: num(r.id),
+    at: str(r.at),
+    staffId: num(r.staff_id),
+    staffName: str(r.staff_name),
+    entity: str(r.entity),
+    entityId: num(r.entity_id),
+    action: str(r.action) as AuditEntry['action'],
+    changes: JSON.parse(str(r.changes)) as AuditEntry['changes'],
   };
 }

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { StaleVersionError } from '../../domain/errors';
+import { diffFields, type FileSlot, type ItemGuide } from '../../domain/catalog';
+import { NotFoundError, StaleVersionError } from '../../domain/errors';
+import type { AuditEntry, FileRecord, Intermediary, ItemChange, Law } from '../../domain/catalog';
 import type {
   CalendarOverrideRecord,
   CalendarYearRecord,
@@ -18,12 +20,22 @@ import type {
 import { MIGRATIONS_DIR } from '../../paths';
 import { migrateSqlite } from '../migrate';
 import {
+  DuplicateKeyError,
   DuplicateQueryNoError,
   PendingExtensionExistsError,
+  type Actor,
   type AdvanceCase,
   type ApproveExtension,
   type ClockUpdate,
+  type ItemGuideInput,
+  type ItemSearch,
+  type ItemSearchResult,
+  type LawFilter,
   type NewExtensionRequest,
+  type NewFile,
+  type NewIntermediary,
+  type NewItemChange,
+  type NewLaw,
   type ApiTokenRecord,
   type CaseFilter,
   type NewCase,
@@ -54,6 +66,17 @@ import {
   toStageEvent,
   toWindow,
   toSessionRecord,
+  ITEM_CHANGE_COLUMNS,
+  ITEM_CHANGE_JOINS,
+  MATERIAL_COLUMNS,
+  MATERIAL_JOINS,
+  toAuditEntry,
+  toFile,
+  toIntermediary,
+  toItemChange,
+  toItemDetails,
+  toLaw,
+  toMaterial,
 } from './rows';
 
 type Row = Record<string, unknown>;
@@ -127,23 +150,101 @@ export class SqliteStore implements Store {
     return r.n === 0;
   }
 
-  async createDepartment(d: NewDepartment): Promise<Department> {
-    const info = this.stmt('INSERT INTO departments (code, name) VALUES (?, ?)').run(d.code, d.name);
-    return { id: Number(info.lastInsertRowid), ...d };
+  /** Writes the audit entry for a change (inside the caller's transaction); a no-op update is not logged. */
+  private audit(
+    actor: Actor | undefined,
+    entity: string,
+    entityId: number,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+  ): void {
+    if (!actor) return;
+    const changes = diffFields(before, after);
+    const action = before === null ? 'create' : after === null ? 'delete' : 'update';
+    if (action === 'update' && Object.keys(changes).length === 0) return;
+    this.stmt(
+      'INSERT INTO audit_log (at, staff_id, entity, entity_id, action, changes) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(actor.at, actor.staffId, entity, entityId, action, JSON.stringify(changes));
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction, turning unique violations into DuplicateKeyError. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      if (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string') {
+        const m = /UNIQUE constraint failed: \w+\.(\w+)/.exec(e.message);
+        throw new DuplicateKeyError(m ? m[1] : 'code');
+      }
+      throw err;
+    }
+  }
+
+  private departmentById(id: number): Department | null {
+    return this.get('SELECT * FROM departments WHERE id = ?', toDepartment, id);
+  }
+
+  async createDepartment(d: NewDepartment, actor?: Actor): Promise<Department> {
+    return this.write(() => {
+      const info = this.stmt('INSERT INTO departments (code, name) VALUES (?, ?)').run(d.code, d.name);
+      const created = { id: Number(info.lastInsertRowid), code: d.code, name: d.name };
+      this.audit(actor, 'department', created.id, null, { code: d.code, name: d.name });
+      return created;
+    });
+  }
+
+  async updateDepartment(id: number, d: NewDepartment, actor: Actor): Promise<Department> {
+    return this.write(() => {
+      const before = this.departmentById(id);
+      if (!before) throw new NotFoundError('department_not_found', '没有这个部门');
+      this.stmt('UPDATE departments SET code = ?, name = ? WHERE id = ?').run(d.code, d.name, id);
+      const after = this.departmentById(id) as Department;
+      this.audit(actor, 'department', id, { code: before.code, name: before.name }, { code: after.code, name: after.name });
+      return after;
+    });
   }
 
   async listDepartments(): Promise<Department[]> {
     return this.all('SELECT * FROM departments ORDER BY code', toDepartment);
   }
 
-  async createWindow(w: NewWindow): Promise<ServiceWindow> {
-    const info = this.stmt('INSERT INTO windows (department_id, code, name, location) VALUES (?, ?, ?, ?)').run(
-      w.departmentId,
-      w.code,
-      w.name,
-      w.location,
-    );
-    return { id: Number(info.lastInsertRowid), ...w };
+  async createWindow(w: NewWindow, actor?: Actor): Promise<ServiceWindow> {
+    return this.write(() => {
+      const info = this.stmt('INSERT INTO windows (department_id, code, name, location) VALUES (?, ?, ?, ?)').run(
+        w.departmentId,
+        w.code,
+        w.name,
+        w.location,
+      );
+      const created = { id: Number(info.lastInsertRowid), departmentId: w.departmentId, code: w.code, name: w.name, location: w.location };
+      const { id: _id, ...after } = created;
+      this.audit(actor, 'window', created.id, null, after);
+      return created;
+    });
+  }
+
+  async updateWindow(id: number, w: NewWindow, actor: Actor): Promise<ServiceWindow> {
+    return this.write(() => {
+      const before = this.get('SELECT * FROM windows WHERE id = ?', toWindow, id);
+      if (!before) throw new NotFoundError('window_not_found', '没有这个窗口');
+      this.stmt('UPDATE windows SET department_id = ?, code = ?, name = ?, location = ? WHERE id = ?').run(
+        w.departmentId,
+        w.code,
+        w.name,
+        w.location,
+        id,
+      );
+      const after = this.get('SELECT * FROM windows WHERE id = ?', toWindow, id) as ServiceWindow;
+      const { id: _a, ...b } = before;
+      const { id: _b, ...a } = after;
+      this.audit(actor, 'window', id, b, a);
+      return after;
+    });
+  }
+
+  async findWindowById(id: number): Promise<ServiceWindow | null> {
+    return this.get('SELECT * FROM windows WHERE id = ?', toWindow, id);
   }
 
   async listWindows(departmentId?: number): Promise<ServiceWindow[]> {
@@ -206,7 +307,7 @@ export class SqliteStore implements Store {
   async createItem(i: NewItem): Promise<Item> {
     this.stmt(
       `INSERT INTO items (code, name, category, department_id, statutory_days, promised_days, results_public,
-         result_validity, status, joint_handling) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         result_validity, status, joint_handling, item_type, case_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       i.code,
       i.name,
@@ -218,6 +319,8 @@ export class SqliteStore implements Store {
       i.resultValidity,
       i.status,
       i.jointHandling ? 1 : 0,
+      i.itemType ?? '行政许可',
+      i.caseType ?? '承诺件',
     );
     return (await this.findItemByCode(i.code)) as Item;
   }
@@ -230,15 +333,450 @@ export class SqliteStore implements Store {
     );
   }
 
-  async listItems(opts: { inForceOnly: boolean; departmentId?: number }): Promise<Item[]> {
+  async listItems(opts: { inForceOnly: boolean; departmentId?: number; onDate?: string }): Promise<Item[]> {
+    const onDate = opts.inForceOnly ? (opts.onDate ?? null) : null;
     return this.all(
       `SELECT ${ITEM_COLUMNS} FROM items i JOIN departments d ON d.id = i.department_id
        WHERE (? = 0 OR i.status = 'in_force') AND (? IS NULL OR i.department_id = ?)
+         AND (? IS NULL OR NOT EXISTS (SELECT 1 FROM item_changes x
+              WHERE x.item_id = i.id AND x.kind = 'cancel' AND x.effective_date <= ?))
        ORDER BY d.code, i.code`,
       toItem,
       opts.inForceOnly ? 1 : 0,
       opts.departmentId ?? null,
       opts.departmentId ?? null,
+      onDate,
+      onDate,
+    );
+  }
+
+  async searchItems(q: ItemSearch): Promise<ItemSearchResult> {
+    const where = [
+      "i.status = 'in_force'",
+      "NOT EXISTS (SELECT 1 FROM item_changes x WHERE x.item_id = i.id AND x.kind = 'cancel' AND x.effective_date <= ?)",
+    ];
+    const params: unknown[] = [q.onDate];
+    for (const term of q.terms) {
+      // The trigram index needs 3+ characters; a shorter term scans the (small) items table.
+      if ([...term].length >= 3) {
+        where.push('i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)');
+        params.push(`"${term.replace(/"/g, '""')}"`);
+      } else {
+        const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where.push("(i.name LIKE ? ESCAPE '\\' OR i.code LIKE ? ESCAPE '\\')");
+        params.push(like, like);
+      }
+    }
+    const base = `FROM items i JOIN departments d ON d.id = i.department_id WHERE ${where.join(' AND ')}`;
+    const byDepartment = (
+      this.stmt(`SELECT d.id, d.code, d.name, COUNT(*) AS n ${base} GROUP BY d.id, d.code, d.name ORDER BY d.code`).all(
+        ...params,
+      ) as Row[]
+    ).map((r) => ({ id: r.id as number, code: r.code as string, name: r.name as string, count: r.n as number }));
+    const byCategory = (
+      this.stmt(`SELECT i.category, COUNT(*) AS n ${base} GROUP BY i.category ORDER BY n DESC, i.category`).all(
+        ...params,
+      ) as Row[]
+    ).map((r) => ({ category: r.category as string, count: r.n as number }));
+    const filtered = `${base} AND (? IS NULL OR i.department_id = ?) AND (? IS NULL OR i.category = ?)`;
+    const fParams = [...params, q.departmentId ?? null, q.departmentId ?? null, q.category ?? null, q.category ?? null];
+    const total = (this.stmt(`SELECT COUNT(*) AS n ${filtered}`).get(...fParams) as { n: number }).n;
+    const rows = this.all(
+      `SELECT ${ITEM_COLUMNS} ${filtered} ORDER BY d.code, i.code LIMIT ? OFFSET ?`,
+      toItem,
+      ...fParams,
+      q.limit,
+      q.offset,
+    );
+    return { rows, total, byDepartment, byCategory };
+  }
+
+  private itemById(id: number): Item | null {
+    return this.get(`SELECT ${ITEM_COLUMNS} FROM items i JOIN departments d ON d.id = i.department_id WHERE i.id = ?`, toItem, id);
+  }
+
+  private guideById(id: number): ItemGuide | null {
+    const item = this.itemById(id);
+    if (!item) return null;
+    const details = this.get('SELECT * FROM items WHERE id = ?', toItemDetails, id)!;
+    const window =
+      details.windowId !== null
+        ? this.get('SELECT * FROM windows WHERE id = ?', toWindow, details.windowId)
+        : this.get('SELECT * FROM windows WHERE department_id = ? ORDER BY code LIMIT 1', toWindow, item.departmentId);
+    return {
+      item,
+      details,
+      window,
+      materials: this.all(
+        `SELECT ${MATERIAL_COLUMNS} FROM item_materials m ${MATERIAL_JOINS} WHERE m.item_id = ? ORDER BY m.seq, m.id`,
+        toMaterial,
+        id,
+      ),
+      steps: this.all('SELECT name, description FROM item_steps WHERE item_id = ? ORDER BY seq', (r) => ({
+        name: r.name as string,
+        description: r.description as string,
+      }), id),
+      specialProcedures: this.all(
+        'SELECT * FROM item_special_procedures WHERE item_id = ? ORDER BY seq',
+        (r) => ({ name: r.name as string, duration: r.duration as string, counted: r.counted === 1, basis: r.basis as string }),
+        id,
+      ),
+      fees: this.all(
+        'SELECT * FROM item_fees WHERE item_id = ? ORDER BY seq',
+        (r) => ({ name: r.name as string, standard: r.standard as string, basis: r.basis as string }),
+        id,
+      ),
+      laws: this.all(
+        'SELECT l.*, il.articles AS cited FROM item_laws il JOIN laws l ON l.id = il.law_id WHERE il.item_id = ? ORDER BY il.seq',
+        (r) => ({ law: toLaw(r), articles: r.cited as string }),
+        id,
+      ),
+      changes: this.all(
+        `SELECT ${ITEM_CHANGE_COLUMNS} FROM item_changes ch ${ITEM_CHANGE_JOINS} WHERE ch.item_id = ?
+         ORDER BY ch.effective_date DESC, ch.id DESC`,
+        toItemChange,
+        id,
+      ),
+      intermediaries: this.all(
+        `SELECT m.id, m.name FROM intermediary_items x JOIN intermediaries m ON m.id = x.intermediary_id
+         WHERE x.item_id = ? ORDER BY m.name`,
+        (r) => ({ id: r.id as number, name: r.name as string }),
+        id,
+      ),
+    };
+  }
+
+  /** The audited view of an item: every field an editor can change. */
+  private itemSnapshot(id: number): Record<string, unknown> | null {
+    const g = this.guideById(id);
+    if (!g) return null;
+    const i = g.item;
+    return {
+      code: i.code,
+      name: i.name,
+      category: i.category,
+      departmentId: i.departmentId,
+      statutoryDays: i.statutoryDays,
+      promisedDays: i.promisedDays,
+      resultsPublic: i.resultsPublic,
+      resultValidity: i.resultValidity,
+      status: i.status,
+      itemType: i.itemType,
+      caseType: i.caseType,
+      ...g.details,
+      materials: g.materials.map((m) => ({ name: m.name, form: m.form, copies: m.copies, required: m.required, note: m.note })),
+      steps: g.steps,
+      specialProcedures: g.specialProcedures,
+      fees: g.fees,
+      laws: g.laws.map((l) => ({ lawId: l.law.id, articles: l.articles })),
+    };
+  }
+
+  async findItemGuide(code: string): Promise<ItemGuide | null> {
+    const row = this.stmt('SELECT id FROM items WHERE code = ?').get(code) as { id: number } | undefined;
+    return row ? this.guideById(row.id) : null;
+  }
+
+  async saveItemGuide(input: ItemGuideInput, actor: Actor, id?: number): Promise<Item> {
+    const i = input.item;
+    const d = input.details;
+    const itemValues = [
+      i.code, i.name, i.category, i.departmentId, i.statutoryDays, i.promisedDays, i.resultsPublic ? 1 : 0,
+      i.resultValidity, i.status, i.itemType, i.caseType, d.conditions, d.windowId, d.serviceHours, d.consultPhone,
+      d.complaintPhone, d.visits, d.feeNote,
+    ];
+    return this.write(() => {
+      let itemId: number;
+      let before: Record<string, unknown> | null = null;
+      if (id === undefined) {
+        const info = this.stmt(
+          `INSERT INTO items (code, name, category, department_id, statutory_days, promised_days, results_public,
+             result_validity, status, item_type, case_type, conditions, window_id, service_hours, consult_phone,
+             complaint_phone, visits, fee_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(...itemValues);
+        itemId = Number(info.lastInsertRowid);
+      } else {
+        before = this.itemSnapshot(id);
+        if (!before) throw new NotFoundError('item_not_found', '没有这个审批事项');
+        itemId = id;
+        this.stmt(
+          `UPDATE items SET code = ?, name = ?, category = ?, department_id = ?, statutory_days = ?, promised_days = ?,
+             results_public = ?, result_validity = ?, status = ?, item_type = ?, case_type = ?, conditions = ?,
+             window_id = ?, service_hours = ?, consult_phone = ?, complaint_phone = ?, visits = ?, fee_note = ?
+           WHERE id = ?`,
+        ).run(...itemValues, itemId);
+      }
+      const existing = new Set(
+        (this.stmt('SELECT id FROM item_materials WHERE item_id = ?').all(itemId) as { id: number }[]).map((r) => r.id),
+      );
+      const kept = new Set<number>();
+      input.materials.forEach((m, seq) => {
+        if (m.id !== undefined && existing.has(m.id)) {
+          kept.add(m.id);
+          this.stmt('UPDATE item_materials SET seq = ?, name = ?, form = ?, copies = ?, required = ?, note = ? WHERE id = ?').run(
+            seq, m.name, m.form, m.copies, m.required ? 1 : 0, m.note, m.id,
+          );
+        } else {
+          this.stmt(
+            'INSERT INTO item_materials (item_id, seq, name, form, copies, required, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          ).run(itemId, seq, m.name, m.form, m.copies, m.required ? 1 : 0, m.note);
+        }
+      });
+      for (const old of existing) if (!kept.has(old)) this.stmt('DELETE FROM item_materials WHERE id = ?').run(old);
+      for (const table of ['item_steps', 'item_special_procedures', 'item_fees', 'item_laws']) {
+        this.stmt(`DELETE FROM ${table} WHERE item_id = ?`).run(itemId);
+      }
+      input.steps.forEach((st, seq) =>
+        this.stmt('INSERT INTO item_steps (item_id, seq, name, description) VALUES (?, ?, ?, ?)').run(itemId, seq, st.name, st.description),
+      );
+      input.specialProcedures.forEach((p, seq) =>
+        this.stmt(
+          'INSERT INTO item_special_procedures (item_id, seq, name, duration, counted, basis) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(itemId, seq, p.name, p.duration, p.counted ? 1 : 0, p.basis),
+      );
+      input.fees.forEach((f, seq) =>
+        this.stmt('INSERT INTO item_fees (item_id, seq, name, standard, basis) VALUES (?, ?, ?, ?, ?)').run(itemId, seq, f.name, f.standard, f.basis),
+      );
+      input.laws.forEach((l, seq) =>
+        this.stmt('INSERT INTO item_laws (item_id, law_id, seq, articles) VALUES (?, ?, ?, ?)').run(itemId, l.lawId, seq, l.articles),
+      );
+      this.audit(actor, 'item', itemId, before, this.itemSnapshot(itemId));
+      return this.itemById(itemId) as Item;
+    });
+  }
+
+  private lawById(id: number): Law | null {
+    return this.get('SELECT * FROM laws WHERE id = ?', toLaw, id);
+  }
+
+  async createLaw(l: NewLaw, actor?: Actor): Promise<Law> {
+    return this.write(() => {
+      const info = this.stmt(
+        `INSERT INTO laws (title, issuer, doc_no, level, effective_date, status, repealed_date, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(l.title, l.issuer, l.docNo, l.level, l.effectiveDate, l.status, l.repealedDate, l.body);
+      const law = this.lawById(Number(info.lastInsertRowid)) as Law;
+      const { id: _id, ...after } = law;
+      this.audit(actor, 'law', law.id, null, after);
+      return law;
+    });
+  }
+
+  async updateLaw(id: number, l: NewLaw, actor: Actor): Promise<Law> {
+    return this.write(() => {
+      const before = this.lawById(id);
+      if (!before) throw new NotFoundError('law_not_found', '没有这部法律法规');
+      this.stmt(
+        `UPDATE laws SET title = ?, issuer = ?, doc_no = ?, level = ?, effective_date = ?, status = ?, repealed_date = ?,
+           body = ? WHERE id = ?`,
+      ).run(l.title, l.issuer, l.docNo, l.level, l.effectiveDate, l.status, l.repealedDate, l.body, id);
+      const after = this.lawById(id) as Law;
+      const { id: _a, ...b } = before;
+      const { id: _b, ...a } = after;
+      this.audit(actor, 'law', id, b, a);
+      return after;
+    });
+  }
+
+  async findLaw(id: number): Promise<Law | null> {
+    return this.lawById(id);
+  }
+
+  async listLaws(f: LawFilter): Promise<Page<Law>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.q) {
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push("(title LIKE ? ESCAPE '\\' OR doc_no LIKE ? ESCAPE '\\' OR issuer LIKE ? ESCAPE '\\')");
+      params.push(like, like, like);
+    }
+    if (f.level) {
+      where.push('level = ?');
+      params.push(f.level);
+    }
+    if (f.status) {
+      where.push('status = ?');
+      params.push(f.status);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM laws ${w}`).get(...params) as { n: number }).n;
+    const rows = this.all(
+      `SELECT * FROM laws ${w} ORDER BY effective_date DESC, id DESC LIMIT ? OFFSET ?`,
+      toLaw,
+      ...params,
+      f.limit,
+      f.offset,
+    );
+    return { rows, total };
+  }
+
+  async listItemsCitingLaw(lawId: number) {
+    return this.all(
+      `SELECT i.code, i.name, i.status, il.articles FROM item_laws il JOIN items i ON i.id = il.item_id
+       WHERE il.law_id = ? ORDER BY i.code`,
+      (r) => ({ code: r.code as string, name: r.name as string, articles: r.articles as string, status: r.status as Item['status'] }),
+      lawId,
+    );
+  }
+
+  private fileById(id: number): FileRecord | null {
+    return this.get('SELECT * FROM files WHERE id = ?', (r) => toFile(r) as FileRecord, id);
+  }
+
+  async attachMaterialFile(materialId: number, slot: FileSlot, file: NewFile, actor: Actor): Promise<FileRecord> {
+    const column = slot === 'blank' ? 'blank_file_id' : 'sample_file_id';
+    return this.write(() => {
+      const material = this.stmt(`SELECT id, ${column} AS previous FROM item_materials WHERE id = ?`).get(materialId) as
+        | { id: number; previous: number | null }
+        | undefined;
+      if (!material) throw new NotFoundError('material_not_found', '没有这项申请材料');
+      const info = this.stmt(
+        `INSERT INTO files (storage_name, original_name, content_type, size_bytes, uploaded_by, uploaded_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(file.storageName, file.originalName, file.contentType, file.sizeBytes, actor.staffId, actor.at);
+      const fileId = Number(info.lastInsertRowid);
+      this.stmt(`UPDATE item_materials SET ${column} = ? WHERE id = ?`).run(fileId, materialId);
+      this.audit(
+        actor,
+        'file',
+        fileId,
+        null,
+        { materialId, slot, originalName: file.originalName, contentType: file.contentType, sizeBytes: file.sizeBytes, replaces: material.previous },
+      );
+      return this.fileById(fileId) as FileRecord;
+    });
+  }
+
+  async findFile(id: number): Promise<FileRecord | null> {
+    return this.fileById(id);
+  }
+
+  async countDownload(id: number): Promise<void> {
+    this.stmt('UPDATE files SET download_count = download_count + 1 WHERE id = ?').run(id);
+  }
+
+  async findMaterialItem(materialId: number) {
+    return this.get(
+      'SELECT m.id, i.code, i.department_id FROM item_materials m JOIN items i ON i.id = m.item_id WHERE m.id = ?',
+      (r) => ({ materialId: r.id as number, itemCode: r.code as string, departmentId: r.department_id as number }),
+      materialId,
+    );
+  }
+
+  private intermediaryById(id: number): Intermediary | null {
+    const items = this.all(
+      `SELECT i.id, i.code, i.name FROM intermediary_items x JOIN items i ON i.id = x.item_id
+       WHERE x.intermediary_id = ? ORDER BY i.code`,
+      (r) => ({ id: r.id as number, code: r.code as string, name: r.name as string }),
+      id,
+    );
+    return this.get('SELECT * FROM intermediaries WHERE id = ?', (r) => toIntermediary(r, items), id);
+  }
+
+  private intermediarySnapshot(m: Intermediary | null): Record<string, unknown> | null {
+    if (!m) return null;
+    const { id: _id, items, ...rest } = m;
+    return { ...rest, itemIds: items.map((i) => i.id) };
+  }
+
+  private writeIntermediary(id: number | undefined, m: NewIntermediary, actor: Actor | undefined): Intermediary {
+    return this.write(() => {
+      const values = [m.name, m.qualification, m.serviceScope, m.feeBasis, m.contactPerson, m.phone, m.address];
+      let before: Intermediary | null = null;
+      let mid: number;
+      if (id === undefined) {
+        const info = this.stmt(
+          `INSERT INTO intermediaries (name, qualification, service_scope, fee_basis, contact_person, phone, address)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(...values);
+        mid = Number(info.lastInsertRowid);
+      } else {
+        before = this.intermediaryById(id);
+        if (!before) throw new NotFoundError('intermediary_not_found', '没有这家中介机构');
+        mid = id;
+        this.stmt(
+          `UPDATE intermediaries SET name = ?, qualification = ?, service_scope = ?, fee_basis = ?, contact_person = ?,
+             phone = ?, address = ? WHERE id = ?`,
+        ).run(...values, mid);
+        this.stmt('DELETE FROM intermediary_items WHERE intermediary_id = ?').run(mid);
+      }
+      for (const itemId of new Set(m.itemIds)) {
+        this.stmt('INSERT INTO intermediary_items (intermediary_id, item_id) VALUES (?, ?)').run(mid, itemId);
+      }
+      const after = this.intermediaryById(mid) as Intermediary;
+      this.audit(actor, 'intermediary', mid, this.intermediarySnapshot(before), this.intermediarySnapshot(after));
+      return after;
+    });
+  }
+
+  async createIntermediary(m: NewIntermediary, actor?: Actor): Promise<Intermediary> {
+    return this.writeIntermediary(undefined, m, actor);
+  }
+
+  async updateIntermediary(id: number, m: NewIntermediary, actor: Actor): Promise<Intermediary> {
+    return this.writeIntermediary(id, m, actor);
+  }
+
+  async findIntermediary(id: number): Promise<Intermediary | null> {
+    return this.intermediaryById(id);
+  }
+
+  async listIntermediaries(): Promise<Intermediary[]> {
+    const ids = this.stmt('SELECT id FROM intermediaries ORDER BY name, id').all() as { id: number }[];
+    return ids.map((r) => this.intermediaryById(r.id) as Intermediary);
+  }
+
+  async createItemChange(c: NewItemChange, actor: Actor): Promise<ItemChange> {
+    return this.write(() => {
+      const info = this.stmt(
+        `INSERT INTO item_changes (item_id, kind, effective_date, basis, description, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(c.itemId, c.kind, c.effectiveDate, c.basis, c.description, actor.staffId, actor.at);
+      const id = Number(info.lastInsertRowid);
+      this.audit(actor, 'item_change', id, null, { ...c });
+      return this.get(`SELECT ${ITEM_CHANGE_COLUMNS} FROM item_changes ch ${ITEM_CHANGE_JOINS} WHERE ch.id = ?`, toItemChange, id) as ItemChange;
+    });
+  }
+
+  async listItemChanges(opts: { itemId?: number; limit: number; offset: number }): Promise<Page<ItemChange>> {
+    const itemId = opts.itemId ?? null;
+    const total = (
+      this.stmt('SELECT COUNT(*) AS n FROM item_changes WHERE (? IS NULL OR item_id = ?)').get(itemId, itemId) as { n: number }
+    ).n;
+    const rows = this.all(
+      `SELECT ${ITEM_CHANGE_COLUMNS} FROM item_changes ch ${ITEM_CHANGE_JOINS} WHERE (? IS NULL OR ch.item_id = ?)
+       ORDER BY ch.effective_date DESC, ch.id DESC LIMIT ? OFFSET ?`,
+      toItemChange,
+      itemId,
+      itemId,
+      opts.limit,
+      opts.offset,
+    );
+    return { rows, total };
+  }
+
+  async listAudit(opts: { entity?: string; limit: number; offset: number }): Promise<Page<AuditEntry>> {
+    const entity = opts.entity ?? null;
+    const total = (
+      this.stmt('SELECT COUNT(*) AS n FROM audit_log WHERE (? IS NULL OR entity = ?)').get(entity, entity) as { n: number }
+    ).n;
+    const rows = this.all(
+      `SELECT a.*, s.display_name AS staff_name FROM audit_log a JOIN staff s ON s.id = a.staff_id
+       WHERE (? IS NULL OR a.entity = ?) ORDER BY a.id DESC LIMIT ? OFFSET ?`,
+      toAuditEntry,
+      entity,
+      entity,
+      opts.limit,
+      opts.offset,
+    );
+    return { rows, total };
+  }
+
+  async listCaseMaterials(caseId: number) {
+    return this.all(
+      'SELECT material_id, name FROM case_materials WHERE case_id = ? ORDER BY seq',
+      (r) => ({ materialId: r.material_id === null ? null : (r.material_id as number), name: r.name as string }),
+      caseId,
     );
   }
 
@@ -258,6 +796,7 @@ export class SqliteStore implements Store {
       `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public)
        VALUES (?, 1, NULL, 'submitted', ?, ?, NULL, 0)`,
     );
+    const insertMaterial = this.stmt('INSERT INTO case_materials (case_id, material_id, seq, name) VALUES (?, ?, ?, ?)');
     const run = this.db.transaction(() => {
       const info = insertCase.run(
         c.queryNo,
@@ -277,6 +816,7 @@ export class SqliteStore implements Store {
       );
       const id = Number(info.lastInsertRowid);
       insertEvent.run(id, c.at, c.registeredBy);
+      (c.materials ?? []).forEach((m, seq) => insertMaterial.run(id, m.materialId, seq, m.name));
       return id;
     });
     try {
