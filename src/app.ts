@@ -8,6 +8,7 @@ import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { AuthService } from './services/auth';
 import { systemClock, type Clock, type Deps } from './services/deps';
+import { VisitCounter } from './services/visit-counter';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
 import { errorHandler, notFound } from './web/errors';
@@ -23,6 +24,8 @@ export interface AppDeps {
   clock?: Clock;
   randomQueryBody?: () => string;
   log?: (err: unknown) => void;
+  /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
+  visitCounter?: VisitCounter;
 }
 
 export interface WebContext {
@@ -43,6 +46,8 @@ export function createApp(appDeps: AppDeps): express.Express {
     randomQueryBody: appDeps.randomQueryBody ?? customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH),
   };
   const production = config.env === 'production';
+  const log = appDeps.log ?? ((err: unknown) => console.error(err));
+  const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
   const ctx: WebContext = {
     deps,
     config,
@@ -78,8 +83,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   });
   app.use('/api/v1', apiRoutes(ctx));
   app.use('/staff', staffRoutes(ctx));
-  app.use(publicRoutes(ctx));
+  app.use(publicRoutes(ctx, visits));
   app.use(notFound);
-  app.use(errorHandler(appDeps.log ?? ((err) => console.error(err))));
+  app.use(errorHandler(log));
   return app;
 }

@@ -3,14 +3,12 @@ import type { WebContext } from '../app';
 import { AppError, UnauthorizedError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import { advanceCase, assertQueryNo, findCaseForStaff, lookupCase, registerCase } from '../services/cases';
-import { listBulletinPage } from '../services/bulletin';
+import { searchBulletin } from '../services/bulletin';
 import { bulletinJson, caseEtag, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
-import { loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
+import { bulletinSearchSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import { apiAuth } from './security';
-
-const BULLETIN_PAGE_SIZE = 20;
 
 export function apiRoutes(ctx: WebContext): Router {
   const { deps, auth } = ctx;
@@ -74,10 +72,10 @@ export function apiRoutes(ctx: WebContext): Router {
   });
 
   router.get('/bulletin', async (req, res) => {
-    const { page } = parseInput(pageQuerySchema, req.query);
-    const result = await listBulletinPage(deps, page, BULLETIN_PAGE_SIZE);
+    const { page, search } = parseInput(bulletinSearchSchema, req.query);
+    const r = await searchBulletin(deps, search, page);
     res.set('Cache-Control', 'public, max-age=30');
-    res.json({ entries: result.rows.map(bulletinJson), page, pageSize: BULLETIN_PAGE_SIZE, total: result.total });
+    res.json({ entries: r.rows.map(bulletinJson), page, pageSize: r.pageSize, total: r.total, totalExact: r.totalExact });
   });
 
   router.get('/openapi.json', (_req, res) => {
