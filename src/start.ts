@@ -6,6 +6,7 @@ import { loadDemoData } from './demo/load-demo';
 import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
 import { systemClock } from './services/deps';
+import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
 import { SqliteStore } from './store/sqlite/sqlite-store';
@@ -21,8 +22,13 @@ async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
   }
 }
 
-/** Opens and migrates the database, loads demo data if asked, and builds the app. */
-export async function prepareApp(config: Config): Promise<{ store: Store; app: Express; demoLoaded: boolean }> {
+/**
+ * Opens and migrates the database, loads demo data if asked, and builds the app. `visits` holds
+ * page views not yet written: on shutdown, `await visits.flush()` before `store.close()`.
+ */
+export async function prepareApp(
+  config: Config,
+): Promise<{ store: Store; app: Express; demoLoaded: boolean; visits: VisitCounter }> {
   const store = new SqliteStore({ file: config.databaseFile });
   try {
     const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
@@ -32,7 +38,8 @@ export async function prepareApp(config: Config): Promise<{ store: Store; app: E
     }
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
-    return { store, app: createApp({ store, config, sessionSecret, randomQueryBody }), demoLoaded };
+    const visits = new VisitCounter(store, systemClock);
+    return { store, app: createApp({ store, config, sessionSecret, randomQueryBody, visitCounter: visits }), demoLoaded, visits };
   } catch (err) {
     await store.close();
     throw err;
