@@ -13,6 +13,7 @@ import { CalendarService } from './services/clock';
 import { DOCUMENT_TITLES } from './services/documents';
 import { formatBytes } from './services/files';
 import { systemClock, type Clock, type Deps } from './services/deps';
+import { VisitCounter } from './services/visit-counter';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
 import { catalogRoutes } from './web/catalog-routes';
@@ -30,6 +31,8 @@ export interface AppDeps {
   randomQueryBody?: () => string;
   calendars?: CalendarService;
   log?: (err: unknown) => void;
+  /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
+  visitCounter?: VisitCounter;
 }
 
 export interface WebContext {
@@ -54,6 +57,8 @@ export function createApp(appDeps: AppDeps): express.Express {
     calendars: appDeps.calendars ?? new CalendarService(store),
   };
   const production = config.env === 'production';
+  const log = appDeps.log ?? ((err: unknown) => console.error(err));
+  const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
   const ctx: WebContext = {
     deps,
     config,
@@ -100,8 +105,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use('/api/v1', apiRoutes(ctx));
   app.use('/staff', staffRoutes(ctx));
   app.use(catalogRoutes(ctx));
-  app.use(publicRoutes(ctx));
+  app.use(publicRoutes(ctx, visits));
   app.use(notFound);
-  app.use(errorHandler(appDeps.log ?? ((err) => console.error(err))));
+  app.use(errorHandler(log));
   return app;
 }

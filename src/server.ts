@@ -6,7 +6,7 @@ const HOUR = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { store, calendars, app, demoLoaded } = await prepareApp(config);
+  const { store, calendars, app, demoLoaded, visits } = await prepareApp(config);
   // Open pauses grow with the days; keep stored clocks current without an event.
   setInterval(() => {
     recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
@@ -21,7 +21,13 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const shutdown = () => {
-    server.close(() => void store.close().then(() => process.exit(0)));
+    server.close(() => {
+      void visits
+        .flush()
+        .catch((err) => console.error('Could not save the visit count:', err))
+        .finally(() => store.close())
+        .then(() => process.exit(0));
+    });
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGTERM', shutdown);

@@ -7,6 +7,7 @@ import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
 import { CalendarService, recomputeOpenClocks } from './services/clock';
 import { systemClock } from './services/deps';
+import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
 import { SqliteStore } from './store/sqlite/sqlite-store';
@@ -22,10 +23,13 @@ async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
   }
 }
 
-/** Opens and migrates the database, loads demo data if asked, and builds the app. */
+/**
+ * Opens and migrates the database, loads demo data if asked, and builds the app. `visits` holds
+ * page views not yet written: on shutdown, `await visits.flush()` before `store.close()`.
+ */
 export async function prepareApp(
   config: Config,
-): Promise<{ store: Store; calendars: CalendarService; app: Express; demoLoaded: boolean }> {
+): Promise<{ store: Store; calendars: CalendarService; app: Express; demoLoaded: boolean; visits: VisitCounter }> {
   const store = new SqliteStore({ file: config.databaseFile });
   try {
     const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
@@ -38,7 +42,14 @@ export async function prepareApp(
     await recomputeOpenClocks(store, calendars, systemClock.now());
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
-    return { store, calendars, app: createApp({ store, config, sessionSecret, randomQueryBody, calendars }), demoLoaded };
+    const visits = new VisitCounter(store, systemClock);
+    return {
+      store,
+      calendars,
+      app: createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits }),
+      demoLoaded,
+      visits,
+    };
   } catch (err) {
     await store.close();
     throw err;

@@ -37,6 +37,9 @@ describe('start-up', () => {
 
     const second = await prepareApp(config);
     expect(second.demoLoaded).toBe(false);
+    second.visits.record();
+    await second.visits.flush();
+    expect(await second.store.getSiteVisits()).toBe(1);
     expect((await second.store.listCases({ limit: 1, offset: 0 })).total).toBe(cases.total);
     await second.store.close();
   });

@@ -25,3 +25,25 @@ export function chineseDate(iso: string | Date): string {
   const [y, m, d] = beijingDate(iso).split('-').map(Number);
   return `${y}年${m}月${d}日`;
 }
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real `YYYY-MM-DD` date (no 2026-02-30). */
+export function isCalendarDate(s: string): boolean {
+  const m = CALENDAR_DATE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return y >= 1900 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** The UTC instant (ISO) at which the Beijing calendar day `YYYY-MM-DD` begins. */
+export function beijingDayStart(date: string): string {
+  if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - OFFSET_MS).toISOString();
+}
+
+/** The UTC instant (ISO) at which the Beijing day after `YYYY-MM-DD` begins: an exclusive upper bound. */
+export function beijingDayEnd(date: string): string {
+  return new Date(Date.parse(beijingDayStart(date)) + 24 * 60 * 60 * 1000).toISOString();
+}

@@ -155,6 +155,36 @@ export interface CaseFilter {
   offset: number;
 }
 
+/** Which bulletin entries to list; every condition given must hold. */
+export interface BulletinFilter {
+  /**
+   * Each keyword (normalized by splitKeywords, at least MIN_KEYWORD_CHARS characters) must occur
+   * as a substring of the item name, the applicant organization's name, the project name or the
+   * decision number. Person names are stored masked and never match.
+   */
+  keywords?: string[];
+  /** Exact item category; an unknown category matches nothing. */
+  category?: string;
+  /** Department code; an unknown code matches nothing. */
+  departmentCode?: string;
+  /** Decided at or after this instant (ISO-8601 UTC). */
+  decidedFrom?: string;
+  /** Decided strictly before this instant (ISO-8601 UTC). */
+  decidedBefore?: string;
+}
+
+export interface BulletinListOptions extends BulletinFilter {
+  limit: number;
+  offset: number;
+  /** Keyset paging: only entries that come after this one in bulletin order (older). */
+  after?: { decidedAt: string; id: number };
+  /**
+   * Count at most this many matches: total = min(matches, countLimit); 0 skips counting.
+   * Omitted: the exact count. Lets callers bound the work for very common keywords.
+   */
+  countLimit?: number;
+}
+
 export interface SessionRecord {
   id: string;
   staffId: number;
@@ -378,6 +408,12 @@ export interface Store {
   listCalendarYears(): Promise<CalendarYearRecord[]>;
   declareCalendarYear(y: CalendarYearRecord): Promise<void>;
 
-  listBulletin(opts: { limit: number; offset: number }): Promise<Page<BulletinEntry>>;
+  /** Newest decision first (decidedAt, then id, descending). */
+  listBulletin(opts: BulletinListOptions): Promise<Page<BulletinEntry>>;
   findBulletinEntry(id: number): Promise<BulletinEntry | null>;
+
+  /** The persisted site visit count (网上办事大厅累计访问量); 0 before the first write. */
+  getSiteVisits(): Promise<number>;
+  /** Adds `count` visits in one write and returns the new persisted total. */
+  addSiteVisits(count: number): Promise<number>;
 }

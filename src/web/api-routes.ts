@@ -4,18 +4,17 @@ import { AppError, UnauthorizedError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
-import { listBulletinPage } from '../services/bulletin';
+import { searchBulletin } from '../services/bulletin';
 import { findItemGuide, itemsInForce, today } from '../services/catalog';
 import { bulletinJson, caseEtag, itemGuideJson, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
 import { rateLimit } from './rate-limit';
-import { applicantCheckSchema, caseListQuerySchema, loginSchema, pageQuerySchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
+import { applicantCheckSchema, bulletinSearchSchema, caseListQuerySchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import { beijingDate } from '../domain/beijing-time';
 import { clockView } from '../services/clock';
 import { listWorklist, staffClockContext } from '../services/worklist';
 import { apiAuth } from './security';
 
-const BULLETIN_PAGE_SIZE = 20;
 const CASES_PAGE_SIZE = 50;
 
 export function apiRoutes(ctx: WebContext): Router {
@@ -107,10 +106,10 @@ export function apiRoutes(ctx: WebContext): Router {
   });
 
   router.get('/bulletin', async (req, res) => {
-    const { page } = parseInput(pageQuerySchema, req.query);
-    const result = await listBulletinPage(deps, page, BULLETIN_PAGE_SIZE);
+    const { page, search } = parseInput(bulletinSearchSchema, req.query);
+    const r = await searchBulletin(deps, search, page);
     res.set('Cache-Control', 'public, max-age=30');
-    res.json({ entries: result.rows.map(bulletinJson), page, pageSize: BULLETIN_PAGE_SIZE, total: result.total });
+    res.json({ entries: r.rows.map(bulletinJson), page, pageSize: r.pageSize, total: r.total, totalExact: r.totalExact });
   });
 
   router.get('/openapi.json', (_req, res) => {

@@ -23,10 +23,11 @@ function toAppError(err: unknown): AppError {
 }
 
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+  return (err, req, res, next) => {
     const appErr = toAppError(err);
     if (appErr.status >= 500) log(err);
-    if (res.headersSent) return;
+    // Mid-stream (an export): too late for an error page; Express's final handler closes the connection.
+    if (res.headersSent) return next(err);
     if (appErr instanceof TooManyRequestsError) res.set('Retry-After', String(appErr.retryAfterSeconds));
     res.status(appErr.status);
     const body = {

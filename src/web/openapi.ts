@@ -399,8 +399,36 @@ export const openApiDocument = {
     },
     '/bulletin': {
       get: {
-        summary: '许可结果公告（最新在前）',
-        parameters: [{ name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } }],
+        summary: '许可结果公告检索（最新在前）',
+        description:
+          '与公告页 /bulletin 相同的筛选条件，均可省略、可组合。关键词按子串匹配事项名称、申请单位名称、项目名称和决定文号（个人申请人姓名已脱敏，不可检索）。' +
+          '匹配超过 10000 条时 total 为 10000、totalExact 为 false。同样条件的 Atom 订阅源和开放数据下载：/bulletin/feed.atom、/bulletin/export.csv、/bulletin/export.json（不在 /api/v1 下）。',
+        parameters: [
+          {
+            name: 'q',
+            in: 'query',
+            required: false,
+            description: '关键词，空格分隔，最多 5 个，每个至少 2 个字；全部须匹配。全角字符、各式括号（[] () 【】 〔〕）视为相同',
+            schema: { type: 'string', maxLength: 200 },
+          },
+          { name: 'category', in: 'query', required: false, description: '事项类别（如 取水许可）；未知类别无结果', schema: { type: 'string' } },
+          { name: 'department', in: 'query', required: false, description: '许可机关（部门）代码；未知代码无结果', schema: { type: 'string' } },
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            description: '决定日期起（北京时间，含当日）',
+            schema: { type: 'string', format: 'date' },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            description: '决定日期止（北京时间，含当日）；不得早于 from',
+            schema: { type: 'string', format: 'date' },
+          },
+          { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1, default: 1 } },
+        ],
         responses: {
           200: {
             description: '公告分页',
@@ -411,11 +439,12 @@ export const openApiDocument = {
                 entries: { type: 'array', items: { $ref: '#/components/schemas/BulletinEntry' } },
                 page: { type: 'integer' },
                 pageSize: { type: 'integer' },
-                total: { type: 'integer' },
+                total: { type: 'integer', description: '匹配条数；超过 10000 时为 10000' },
+                totalExact: { type: 'boolean', description: 'false：实际匹配超过 total' },
               },
             }),
           },
-          400: errorRef,
+          400: { description: 'validation_failed：fields 逐项说明（q、from、to、page 等）', content: json({ $ref: '#/components/schemas/Error' }) },
         },
       },
     },

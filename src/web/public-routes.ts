@@ -9,33 +9,37 @@ import type { WebContext } from '../app';
 import { AppError, NotFoundError } from '../domain/errors';
 import { parseQueryNo, formatQueryNo } from '../domain/query-number';
 import { allowedNextStages } from '../domain/stages';
-import { listBulletinPage } from '../services/bulletin';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
 import { searchCatalog } from '../services/catalog';
-import { rateLimit } from './rate-limit';
-import { pageQuerySchema, parseInput } from './schemas';
 import { lookupUrlFor, pagination } from './view-helpers';
 import { qrSvg } from '../services/qr';
+import { latestBulletin, NO_SEARCH } from '../services/bulletin';
+import type { VisitCounter } from '../services/visit-counter';
+import { bulletinRoutes } from './bulletin-routes';
+import { rateLimit } from './rate-limit';
+import { countPageViews } from './visit-tracking';
 
-const BULLETIN_PAGE_SIZE = 20;
-
-export function publicRoutes(ctx: WebContext): Router {
+export function publicRoutes(ctx: WebContext, visits: VisitCounter): Router {
   const { deps } = ctx;
   const router = Router();
+  router.use(countPageViews(visits));
 
   router.get('/', async (_req, res) => {
-    const [latest, catalog, changes] = await Promise.all([
-      listBulletinPage(deps, 1, 6),
+    const [latest, catalog, changes, visitCount] = await Promise.all([
+      latestBulletin(deps, NO_SEARCH, 6),
       searchCatalog(deps, { q: '', page: 1, pageSize: 1 }),
       deps.store.listItemChanges({ limit: 5, offset: 0 }),
+      visits.total(),
     ]);
     res.render('public/home', {
       title: '首页',
-      latest: latest.rows,
+      latest,
       departments: catalog.byDepartment,
       itemTotal: catalog.total,
       changes: changes.rows,
       queryInput: '',
+      visitCount,
+      feeds: [{ title: '许可结果公告（全部）', href: '/bulletin/feed.atom' }],
     });
   });
 
@@ -124,24 +128,7 @@ export function publicRoutes(ctx: WebContext): Router {
     res.send(await qrSvg(lookupUrlFor(ctx.config, req, parsed.queryNo)));
   });
 
-  router.get('/bulletin', async (req, res) => {
-    const { page } = parseInput(pageQuerySchema, req.query);
-    const result = await listBulletinPage(deps, page, BULLETIN_PAGE_SIZE);
-    res.render('public/bulletin', {
-      title: '许可结果公告',
-      entries: result.rows,
-      total: result.total,
-      pager: pagination(page, BULLETIN_PAGE_SIZE, result.total, '/bulletin'),
-    });
-  });
-
-  router.get('/bulletin/:id', async (req, res) => {
-    const id = /^\d{1,12}$/.test(req.params.id) ? Number(req.params.id) : NaN;
-    if (!Number.isSafeInteger(id)) throw new AppError(404, 'not_found', '未找到该公告');
-    const entry = await deps.store.findBulletinEntry(id);
-    if (!entry) throw new AppError(404, 'not_found', '未找到该公告');
-    res.render('public/bulletin-entry', { title: `许可结果 ${entry.decisionNo}`, entry });
-  });
+  router.use(bulletinRoutes(ctx));
 
   return router;
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
 import { isValidCreditCode, isValidPhone, isValidResidentId, normalizeIdentifier } from '../domain/identity';
 import { CLOCK_STATUSES } from '../domain/deadlines';
+import { isCalendarDate } from '../domain/beijing-time';
+import { keywordLength, MAX_KEYWORD_CHARS, MAX_KEYWORDS, MIN_KEYWORD_CHARS, splitKeywords } from '../domain/search-text';
 import { STAGES } from '../domain/stages';
 import { isIsoDate } from '../domain/working-days';
 
@@ -96,18 +98,78 @@ export const loginSchema = z.object({
   password: z.string({ error: '请填写密码' }).min(1, '请填写密码').max(200, '密码过长'),
 });
 
-export const pageQuerySchema = z.object({
-  page: z.coerce.number({ error: '页码须为正整数' }).int('页码须为正整数').min(1, '页码须为正整数').max(100000, '页码过大').default(1),
-});
+const pageField = z.coerce
+  .number({ error: '页码须为正整数' })
+  .int('页码须为正整数')
+  .min(1, '页码须为正整数')
+  .max(100000, '页码过大')
+  .default(1);
 
-/** Parses input with a schema; failure becomes a 400 naming each bad field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export const pageQuerySchema = z.object({ page: pageField });
+
+const queryText = (max: number, label: string) =>
+  z
+    .string({ error: `${label}格式有误` })
+    .trim()
+    .max(max, `${label}过长`)
+    .optional()
+    .transform((v) => v || undefined);
+
+const beijingDateField = (label: string) =>
+  queryText(10, label).refine((v) => v === undefined || isCalendarDate(v), {
+    message: `${label}须为有效日期，格式 YYYY-MM-DD（如 2026-03-02）`,
+  });
+
+/** The results bulletin search (page, feed, exports and API): keywords, category, department, Beijing dates. */
+export const bulletinSearchSchema = z
+  .object({
+    q: z
+      .string({ error: '关键词格式有误' })
+      .trim()
+      .max(200, '关键词过长')
+      .optional()
+      .transform((v) => v ?? '')
+      .superRefine((q, ctx) => {
+        const keywords = splitKeywords(q);
+        if (keywords.length > MAX_KEYWORDS) {
+          ctx.addIssue({ code: 'custom', message: `最多输入${MAX_KEYWORDS}个关键词，请用空格分隔` });
+        } else if (keywords.some((k) => keywordLength(k) < MIN_KEYWORD_CHARS)) {
+          ctx.addIssue({ code: 'custom', message: `每个关键词至少${MIN_KEYWORD_CHARS}个字（如“取水”“土地登记”）` });
+        } else if (keywords.some((k) => keywordLength(k) > MAX_KEYWORD_CHARS)) {
+          ctx.addIssue({ code: 'custom', message: `每个关键词不超过${MAX_KEYWORD_CHARS}个字` });
+        }
+      }),
+    category: queryText(50, '类别'),
+    department: queryText(20, '部门'),
+    from: beijingDateField('开始日期'),
+    to: beijingDateField('结束日期'),
+    page: pageField,
+  })
+  .superRefine((v, ctx) => {
+    if (v.from && v.to && isCalendarDate(v.from) && isCalendarDate(v.to) && v.from > v.to) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: '结束日期不能早于开始日期' });
+    }
+  })
+  .transform(({ page, ...s }) => ({ page, search: { ...s, keywords: splitKeywords(s.q) } }));
+
+/** Parses input with a schema; failure gives one message per bad field (first issue wins). */
+export function parseFields<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; fields: Record<string, string> } {
   const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
+  if (result.success) return { ok: true, data: result.data };
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const key = issue.path.length ? issue.path.join('.') : '_';
     fields[key] ??= issue.message;
   }
-  throw new ValidationError(fields);
+  return { ok: false, fields };
+}
+
+/** Parses input with a schema; failure becomes a 400 naming each bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, message?: (fields: Record<string, string>) => string): z.output<S> {
+  const parsed = parseFields(schema, input);
+  if (parsed.ok) return parsed.data;
+  throw new ValidationError(parsed.fields, message?.(parsed.fields));
 }

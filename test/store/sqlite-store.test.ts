@@ -125,6 +125,93 @@ describe('SqliteStore specifics', () => {
     });
   });
 
+  describe('bulletin search index (migration 004)', () => {
+    async function publish(store: SqliteStore, decisionNo: string, projectName: string) {
+      const { c, staff } = await seedCase(store);
+      await store.db.prepare('UPDATE cases SET project_name = ? WHERE id = ?').run(projectName, c.id);
+      return store.advanceCase({
+        caseId: c.id,
+        expectedVersion: c.version,
+        from: 'accepted',
+        event: { to: 'approved', at: at(9), staffId: staff.id, note: null, notePublic: false, decisionNo, reason: null },
+        decision: { decisionNo, decidedAt: at(9) },
+        bulletin: { decisionNo, applicantName: '衢州市清源水务有限公司', projectName, decidedAt: at(9), validity: '' },
+        clock: clockOf(),
+      });
+    }
+
+    it('when a database made before the search migration is opened, then existing entries are indexed by it', async () => {
+      const oldDir = path.join(path.dirname(file), 'migrations-before-search');
+      fs.mkdirSync(oldDir);
+      for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((n) => n < '004')) {
+        fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(oldDir, f));
+      }
+      const old = new SqliteStore({ file, migrationsDir: oldDir });
+      opened.push(old);
+      await publish(old, '衢水许〔2026〕088号', '乌溪江引水工程');
+      await old.close();
+
+      const upgraded = open();
+      const page = await upgraded.listBulletin({ keywords: ['引水'], limit: 10, offset: 0 });
+      expect(page.rows.map((r) => r.decisionNo)).toEqual(['衢水许〔2026〕088号']);
+      expect((await upgraded.listBulletin({ keywords: ['088'], category: '取水许可', limit: 10, offset: 0 })).total).toBe(1);
+    });
+
+    it('when an item is renamed or recategorized, then its entries are found under the new name and category only', async () => {
+      const store = open();
+      const { item } = await publishAndItem(store);
+      store.db.prepare('UPDATE items SET name = ?, category = ? WHERE id = ?').run('地表水取用许可', '水资源', item.id);
+      const find = (o: object) => store.listBulletin({ limit: 10, offset: 0, ...o }).then((p) => p.total);
+      expect(await find({ keywords: ['地表水'] })).toBe(1);
+      expect(await find({ category: '水资源' })).toBe(1);
+      expect(await find({ category: '取水许可' })).toBe(0);
+      expect(await find({ keywords: ['取水许可'] })).toBe(0);
+    });
+
+    it('when an entry is corrected or deleted through the db handle, then the index follows', async () => {
+      const store = open();
+      await publishAndItem(store);
+      const find = (k: string) => store.listBulletin({ keywords: [k], limit: 10, offset: 0 }).then((p) => p.total);
+      store.db.prepare("UPDATE bulletin_entries SET decision_no = '衢水许〔2026〕099号'").run();
+      expect([await find('088'), await find('099')]).toEqual([0, 1]);
+      store.db.prepare('DELETE FROM bulletin_entries').run();
+      expect(await find('099')).toBe(0);
+      expect((store.db.prepare('SELECT COUNT(*) AS n FROM bulletin_search').get() as { n: number }).n).toBe(0);
+    });
+
+    it('when the approval is rolled back, then nothing reaches the index either', async () => {
+      const store = open();
+      const { c, staff } = await seedCase(store);
+      store.db.exec(`CREATE TRIGGER fail_after_index AFTER INSERT ON bulletin_entries
+        BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
+      await expect(
+        store.advanceCase({
+          caseId: c.id,
+          expectedVersion: c.version,
+          from: 'accepted',
+          event: { to: 'approved', at: at(9), staffId: staff.id, note: null, notePublic: false, decisionNo: 'X', reason: null },
+          bulletin: { decisionNo: '衢水许〔2026〕088号', applicantName: '某公司', projectName: null, decidedAt: at(9), validity: '' },
+          clock: clockOf(),
+        }),
+      ).rejects.toHaveProperty('message', expect.stringMatching(/simulated failure/));
+      expect((store.db.prepare('SELECT COUNT(*) AS n FROM bulletin_search').get() as { n: number }).n).toBe(0);
+      expect((await store.findCaseByQueryNo(c.queryNo))?.stage).toBe('accepted');
+    });
+
+    async function publishAndItem(store: SqliteStore) {
+      const { c, staff, item } = await seedCase(store);
+      await store.advanceCase({
+        caseId: c.id,
+        expectedVersion: c.version,
+        from: 'accepted',
+        event: { to: 'approved', at: at(9), staffId: staff.id, note: null, notePublic: false, decisionNo: 'X', reason: null },
+        bulletin: { decisionNo: '衢水许〔2026〕088号', applicantName: '某公司', projectName: null, decidedAt: at(9), validity: '' },
+        clock: clockOf(),
+      });
+      return { item };
+    }
+  });
+
   describe('connection settings', () => {
     it.each<[string, string, unknown]>([
       ['journal_mode', 'journal_mode', 'wal'],

@@ -15,6 +15,7 @@ import {
   type ItemSearch,
   type LawFilter,
   type NewLaw,
+  type BulletinListOptions,
   type NewBulletinEntry,
   type NewCase,
   type NewItem,
@@ -926,6 +927,172 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.findCaseByQueryNo(c.queryNo)).toEqual(c);
         expect(await store.listStageEvents(c.id)).toEqual(eventsBefore);
         expect((await store.listBulletin({ limit: 10, offset: 0 })).total).toBe(1);
+      });
+    });
+
+    describe('bulletin search', () => {
+      /**
+       * 1 取水许可 (A) 衢州市清源水务有限公司 · 乌溪江引水工程 · 衢水许〔2026〕088号 · 2026-03-01T16:30Z (Beijing 03-02)
+       * 2 土地登记 (B) 浙江衢江建设集团有限公司 · 智造新城安置房项目 · 衢国土登〔2026〕012号 · 2026-03-01T15:59Z (Beijing 03-01)
+       * 3 水土保持方案审批 (A) 张** (person, stored masked) · no project · 衢水保〔2025〕7号 · 2025-12-31T16:00Z (Beijing 2026-01-01)
+       * newest first: 1, 2, 3
+       */
+      async function seedBulletin(f: Fixture) {
+        const plan: Array<[number, Item, Department, string, string | null, string, string]> = [
+          [1, f.itemA1, f.deptA, '衢州市清源水务有限公司', '乌溪江引水工程', '衢水许〔2026〕088号', '2026-03-01T16:30:00.000Z'],
+          [2, f.itemB1, f.deptB, '浙江衢江建设集团有限公司', '智造新城安置房项目', '衢国土登〔2026〕012号', '2026-03-01T15:59:00.000Z'],
+          [3, f.itemA2, f.deptA, '张**', null, '衢水保〔2025〕7号', '2025-12-31T16:00:00.000Z'],
+        ];
+        // Published out of decision order, so id order is not bulletin order.
+        for (const n of [2, 3, 1]) {
+          const [, item, dept, applicantName, projectName, decisionNo, decidedAt] = plan[n - 1];
+          let c = await store.registerCase(
+            newCase(f, n, {
+              itemId: item.id,
+              departmentId: dept.id,
+              projectName,
+              applicant: { name: n === 3 ? '张三丰' : applicantName, kind: n === 3 ? 'person' : 'organization', idNumber: 'x', phone: 'y' },
+            }),
+          );
+          c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(1) }));
+          await store.advanceCase(
+            advanceOf(c, f.reviewer.id, {
+              to: 'approved',
+              at: decidedAt,
+              decisionNo,
+              decision: { decisionNo, decidedAt },
+              bulletin: { decisionNo, applicantName, projectName, decidedAt, validity: '5年' },
+            }),
+          );
+        }
+      }
+      const numbers = ['衢水许〔2026〕088号', '衢国土登〔2026〕012号', '衢水保〔2025〕7号'];
+      const list = (o: Partial<BulletinListOptions>) => store.listBulletin({ limit: 50, offset: 0, ...o });
+
+      it.each<[string, Partial<BulletinListOptions>, number[]]>([
+        ['a 2-character keyword', { keywords: ['取水'] }, [1]],
+        ['another 2-character keyword', { keywords: ['土地'] }, [2]],
+        ['a 4-character keyword', { keywords: ['土地登记'] }, [2]],
+        ['a 4-character keyword in two entries', { keywords: ['有限公司'] }, [1, 2]],
+        ['part of an organization name', { keywords: ['清源水务'] }, [1]],
+        ['a full organization name', { keywords: ['衢州市清源水务有限公司'] }, [1]],
+        ['a project name', { keywords: ['安置房'] }, [2]],
+        ['a decision number', { keywords: ['衢水许〔2026〕088号'] }, [1]],
+        ['a decision number typed with ASCII brackets', { keywords: ['衢水许[2026]088号'] }, [1]],
+        ['a decision number typed with full-width brackets and digits', { keywords: ['衢水许［２０２６］０８８号'] }, [1]],
+        ['the digits of a decision number', { keywords: ['088'] }, [1]],
+        ['two keywords that both occur', { keywords: ['有限公司', '取水'] }, [1]],
+        ['two keywords that never occur together', { keywords: ['清源', '土地'] }, []],
+        ['a keyword that occurs nowhere', { keywords: ['不存在的'] }, []],
+        ['letters across the end of one field and the start of another', { keywords: ['公司乌溪'] }, []],
+        ["a person's full name (stored masked)", { keywords: ['张三丰'] }, []],
+        ['a category', { category: '取水许可' }, [1]],
+        ['another category', { category: '水土保持方案' }, [3]],
+        ['an unknown category', { category: '不存在' }, []],
+        ['a department code', { departmentCode: 'D01' }, [1, 3]],
+        ['an unknown department code', { departmentCode: 'NOPE' }, []],
+        ['decided from an instant', { decidedFrom: '2026-03-01T16:00:00.000Z' }, [1]],
+        ['decided before an instant', { decidedBefore: '2026-03-01T16:00:00.000Z' }, [2, 3]],
+        ['a date range', { decidedFrom: '2025-12-31T16:00:00.000Z', decidedBefore: '2026-03-01T16:00:00.000Z' }, [2, 3]],
+        ['a range that excludes its end', { decidedFrom: '2025-01-01T00:00:00.000Z', decidedBefore: '2025-12-31T16:00:00.000Z' }, []],
+        ['keyword and department', { keywords: ['有限公司'], departmentCode: 'D02' }, [2]],
+        ['keyword, category and date', { keywords: ['衢水'], category: '取水许可', decidedFrom: '2026-01-01T00:00:00.000Z' }, [1]],
+        ['department and date', { departmentCode: 'D01', decidedBefore: '2026-01-01T00:00:00.000Z' }, [3]],
+        ['no filter', {}, [1, 2, 3]],
+      ])('when searching by %s, then the matching entries come newest first', async (_l, filter, expected) => {
+        await seedBulletin(await seed(store));
+        const page = await list(filter);
+        expect(page.rows.map((r) => r.decisionNo)).toEqual(expected.map((n) => numbers[n - 1]));
+        expect(page.total).toBe(expected.length);
+      });
+
+      it('when a search is paged, then each page keeps the filter and the full total', async () => {
+        await seedBulletin(await seed(store));
+        const p1 = await list({ keywords: ['衢水'], limit: 1, offset: 0 });
+        const p2 = await list({ keywords: ['衢水'], limit: 1, offset: 1 });
+        const p3 = await list({ keywords: ['衢水'], limit: 1, offset: 2 });
+        expect([p1, p2, p3].map((p) => p.rows.map((r) => r.decisionNo))).toEqual([[numbers[0]], [numbers[2]], []]);
+        expect([p1.total, p2.total, p3.total]).toEqual([2, 2, 2]);
+      });
+
+      it.each([['one character', '衢'], ["a person's masked name", '张*'], ['only the mask', '**']])(
+        'when a keyword is %s, then the search is refused (callers validate keywords first)',
+        async (_l, keyword) => {
+          await seedBulletin(await seed(store));
+          await expect(list({ keywords: [keyword] })).rejects.toThrow(/two characters/);
+        },
+      );
+
+      it('when a search row is read, then it is the same entry findBulletinEntry gives', async () => {
+        await seedBulletin(await seed(store));
+        const page = await list({ keywords: ['有限公司'] });
+        for (const row of page.rows) expect(await store.findBulletinEntry(row.id)).toEqual(row);
+      });
+
+      it('when reading after an entry (keyset paging), then only older entries come, with or without filters', async () => {
+        await seedBulletin(await seed(store));
+        const [newest] = (await list({ limit: 1 })).rows;
+        const after = { decidedAt: newest.decidedAt, id: newest.id };
+        expect((await list({ after })).rows.map((r) => r.decisionNo)).toEqual([numbers[1], numbers[2]]);
+        expect((await list({ after, departmentCode: 'D01' })).rows.map((r) => r.decisionNo)).toEqual([numbers[2]]);
+      });
+
+      it.each<[string, number | undefined, number]>([
+        ['countLimit 1', 1, 1],
+        ['countLimit 2', 2, 2],
+        ['countLimit 10', 10, 3],
+        ['countLimit 0 (no count)', 0, 0],
+        ['no countLimit', undefined, 3],
+      ])('when counting with %s, then total is capped but the rows are not', async (_l, countLimit, total) => {
+        await seedBulletin(await seed(store));
+        for (const filter of [{}, { keywords: ['衢水'] }, { departmentCode: 'D01' }]) {
+          const page = await list({ ...filter, countLimit, limit: 50 });
+          const all = await list(filter);
+          expect(page.rows).toEqual(all.rows);
+          expect(page.total).toBe(Math.min(all.total, countLimit ?? Infinity));
+        }
+        expect((await list({ countLimit })).total).toBe(total);
+      });
+
+      it('when entries share a decision time, then the later published comes first, in search results too', async () => {
+        const f = await seed(store);
+        for (const n of [1, 2]) {
+          let c = await store.registerCase(newCase(f, n));
+          c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(5) }));
+          const decisionNo = `衢水许〔2026〕10${n}号`;
+          await store.advanceCase(
+            advanceOf(c, f.reviewer.id, {
+              to: 'approved',
+              at: at(40),
+              decisionNo,
+              decision: { decisionNo, decidedAt: at(40) },
+              bulletin: bulletinOf(decisionNo, at(40), '衢州市清源水务有限公司'),
+            }),
+          );
+        }
+        const expected = ['衢水许〔2026〕102号', '衢水许〔2026〕101号'];
+        expect((await list({})).rows.map((r) => r.decisionNo)).toEqual(expected);
+        expect((await list({ keywords: ['清源'] })).rows.map((r) => r.decisionNo)).toEqual(expected);
+      });
+    });
+
+    describe('site visits', () => {
+      it('when nothing was counted, then the count is 0', async () => {
+        expect(await store.getSiteVisits()).toBe(0);
+      });
+
+      it('when batches are added, then each returns the new total and the total is kept', async () => {
+        expect(await store.addSiteVisits(5)).toBe(5);
+        expect(await store.addSiteVisits(3)).toBe(8);
+        expect(await store.addSiteVisits(0)).toBe(8);
+        expect(await store.getSiteVisits()).toBe(8);
+      });
+
+      it('when a negative or fractional count is added, then it is refused and the total is unchanged', async () => {
+        await store.addSiteVisits(2);
+        await expect(store.addSiteVisits(-1)).rejects.toThrow();
+        await expect(store.addSiteVisits(1.5)).rejects.toThrow();
+        expect(await store.getSiteVisits()).toBe(2);
       });
     });
 

@@ -5,6 +5,7 @@ import { diffFields, type FileSlot, type ItemGuide } from '../../domain/catalog'
 import { NotFoundError, StaleVersionError } from '../../domain/errors';
 import type { AuditEntry, FileRecord, Intermediary, ItemChange, Law } from '../../domain/catalog';
 import type {
+  BulletinEntry,
   CalendarOverrideRecord,
   CalendarYearRecord,
   Case,
@@ -37,6 +38,7 @@ import {
   type NewItemChange,
   type NewLaw,
   type ApiTokenRecord,
+  type BulletinListOptions,
   type CaseFilter,
   type NewCase,
   type NewDepartment,
@@ -78,6 +80,7 @@ import {
   toLaw,
   toMaterial,
 } from './rows';
+import { bulletinOrderKey, instantKey, KEY_MAX, KEY_MIN, matchExpression, registerSearchFunctions } from './search-index';
 
 type Row = Record<string, unknown>;
 
@@ -95,6 +98,7 @@ export function openSqliteDatabase(file: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  registerSearchFunctions(db);
   return db;
 }
 
@@ -1043,20 +1047,84 @@ export class SqliteStore implements Store {
     ).run(y.year, y.notice, y.declaredBy, y.declaredAt);
   }
 
-  async listBulletin(opts: { limit: number; offset: number }) {
-    const total = (this.stmt('SELECT COUNT(*) AS n FROM bulletin_entries').get() as { n: number }).n;
+  async listBulletin(opts: BulletinListOptions): Promise<Page<BulletinEntry>> {
+    let departmentId: number | undefined;
+    if (opts.departmentCode !== undefined) {
+      const d = this.get('SELECT id FROM departments WHERE code = ?', (r) => r.id as number, opts.departmentCode);
+      if (d === null) return { rows: [], total: 0 };
+      departmentId = d;
+    }
+    // Keys bound the decision time: [low, high). See search-index.ts.
+    const low = opts.decidedFrom !== undefined ? instantKey(opts.decidedFrom) : KEY_MIN;
+    let high = opts.decidedBefore !== undefined ? instantKey(opts.decidedBefore) : KEY_MAX;
+    if (opts.after) {
+      const afterKey = bulletinOrderKey(opts.after.decidedAt, opts.after.id);
+      if (afterKey < high) high = afterKey;
+    }
+    const countLimit = opts.countLimit ?? -1;
+    const keywords = opts.keywords ?? [];
+    const indexed = keywords.length > 0 || opts.category !== undefined || departmentId !== undefined;
+    if (!indexed) {
+      const rows = this.all(
+        `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
+         WHERE b.search_key >= ? AND b.search_key < ? ORDER BY b.search_key DESC LIMIT ? OFFSET ?`,
+        toBulletinEntry,
+        low,
+        high,
+        opts.limit,
+        opts.offset,
+      );
+      const total =
+        countLimit === 0
+          ? 0
+          : (
+              this.stmt(
+                `SELECT COUNT(*) AS n FROM (SELECT 1 FROM bulletin_entries WHERE search_key >= ? AND search_key < ? LIMIT ?)`,
+              ).get(low, high, countLimit) as { n: number }
+            ).n;
+      return { rows, total };
+    }
+    const match = matchExpression(keywords, opts.category, departmentId);
     const rows = this.all(
-      `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
-       ORDER BY b.decided_at DESC, b.id DESC LIMIT ? OFFSET ?`,
+      `SELECT ${BULLETIN_COLUMNS}
+       FROM (SELECT rowid AS k FROM bulletin_search WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ?
+             ORDER BY rowid DESC LIMIT ? OFFSET ?) s
+       JOIN bulletin_entries b ON b.search_key = s.k ${BULLETIN_JOINS}
+       ORDER BY s.k DESC`,
       toBulletinEntry,
+      match,
+      low,
+      high,
       opts.limit,
       opts.offset,
     );
+    const total =
+      countLimit === 0
+        ? 0
+        : (
+            this.stmt(
+              `SELECT COUNT(*) AS n FROM (SELECT 1 FROM bulletin_search
+               WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ? LIMIT ?)`,
+            ).get(match, low, high, countLimit) as { n: number }
+          ).n;
     return { rows, total };
   }
 
   async findBulletinEntry(id: number) {
     return this.get(`SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS} WHERE b.id = ?`, toBulletinEntry, id);
+  }
+
+  async getSiteVisits(): Promise<number> {
+    return this.get("SELECT value FROM site_counters WHERE name = 'site_visits'", (r) => r.value as number) ?? 0;
+  }
+
+  async addSiteVisits(count: number): Promise<number> {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`bad visit count: ${count}`);
+    const row = this.stmt(
+      `INSERT INTO site_counters (name, value) VALUES ('site_visits', ?)
+       ON CONFLICT (name) DO UPDATE SET value = site_counters.value + excluded.value RETURNING value`,
+    ).get(count) as { value: number };
+    return row.value;
   }
 }
 
