@@ -10,6 +10,8 @@ import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { AuthService } from './services/auth';
 import { CalendarService } from './services/clock';
+import { LocalCaseUpdateBus, type CaseUpdateBus } from './services/live-updates';
+import { LiveConnections, liveRoutes } from './web/live-routes';
 import { DOCUMENT_TITLES } from './services/documents';
 import { formatBytes } from './services/files';
 import { systemClock, type Clock, type Deps } from './services/deps';
@@ -30,6 +32,8 @@ export interface AppDeps {
   clock?: Clock;
   randomQueryBody?: () => string;
   calendars?: CalendarService;
+  updates?: CaseUpdateBus;
+  liveConnections?: LiveConnections;
   log?: (err: unknown) => void;
   /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
   visitCounter?: VisitCounter;
@@ -55,7 +59,9 @@ export function createApp(appDeps: AppDeps): express.Express {
     config,
     randomQueryBody: appDeps.randomQueryBody ?? customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH),
     calendars: appDeps.calendars ?? new CalendarService(store),
+    updates: appDeps.updates ?? new LocalCaseUpdateBus(),
   };
+  const live = appDeps.liveConnections ?? new LiveConnections(config.liveLimits);
   const production = config.env === 'production';
   const log = appDeps.log ?? ((err: unknown) => console.error(err));
   const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
@@ -104,6 +110,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   });
   app.use('/api/v1', apiRoutes(ctx));
   app.use('/staff', staffRoutes(ctx));
+  app.use(liveRoutes(ctx, deps.updates as CaseUpdateBus, live));
   app.use(catalogRoutes(ctx));
   app.use(publicRoutes(ctx, visits));
   app.use(notFound);

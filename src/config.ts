@@ -18,6 +18,7 @@ const schema = z
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
     DUE_SOON_DAYS: z.coerce.number().int().min(0).max(20).default(2),
     SUPPLEMENT_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+    LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
     CENTER_NAME: z.string().trim().min(2).max(60).default('衢州市行政服务中心'),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
@@ -55,6 +56,8 @@ export interface Config {
   dueSoonDays: number;
   /** Working days the applicant is given to supply missing materials (一次性补正告知书). */
   supplementDays: number;
+  /** Caps on open live-status streams: total, per client IP, per case. */
+  liveLimits: { total: number; perIp: number; perCase: number };
   /** Folder of uploaded forms and samples (files get server-generated names). */
   uploadDir: string;
   /** Largest accepted upload, in bytes. */
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     dueSoonDays: c.DUE_SOON_DAYS,
     supplementDays: c.SUPPLEMENT_DAYS,
+    liveLimits: { total: c.LIVE_MAX_CONNECTIONS, perIp: 20, perCase: 50 },
     uploadDir: path.resolve(ROOT, c.UPLOAD_DIR),
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),

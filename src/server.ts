@@ -6,7 +6,7 @@ const HOUR = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { store, calendars, app, demoLoaded, visits } = await prepareApp(config);
+  const { store, calendars, app, demoLoaded, visits, live } = await prepareApp(config);
   // Open pauses grow with the days; keep stored clocks current without an event.
   setInterval(() => {
     recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const shutdown = () => {
+    live.closeAll();
     server.close(() => {
       void visits
         .flush()

@@ -6,6 +6,7 @@ import { loadDemoData } from './demo/load-demo';
 import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
 import { CalendarService, recomputeOpenClocks } from './services/clock';
+import { LiveConnections } from './web/live-routes';
 import { systemClock } from './services/deps';
 import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
@@ -29,7 +30,14 @@ async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
  */
 export async function prepareApp(
   config: Config,
-): Promise<{ store: Store; calendars: CalendarService; app: Express; demoLoaded: boolean; visits: VisitCounter }> {
+): Promise<{
+  store: Store;
+  calendars: CalendarService;
+  app: Express;
+  demoLoaded: boolean;
+  visits: VisitCounter;
+  live: LiveConnections;
+}> {
   const store = new SqliteStore({ file: config.databaseFile });
   try {
     const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
@@ -43,12 +51,14 @@ export async function prepareApp(
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
     const visits = new VisitCounter(store, systemClock);
+    const live = new LiveConnections(config.liveLimits);
     return {
       store,
       calendars,
-      app: createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits }),
+      app: createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits, liveConnections: live }),
       demoLoaded,
       visits,
+      live,
     };
   } catch (err) {
     await store.close();

@@ -124,7 +124,7 @@ export async function advanceCase(
   );
   const isDecision = input.to === 'approved' || input.to === 'denied' || input.to === 'not_accepted';
   const item = input.to === 'approved' ? await deps.store.findItemByCode(current.item.code) : null;
-  return deps.store.advanceCase({
+  const saved = await deps.store.advanceCase({
     caseId: current.id,
     expectedVersion: expectedVersion ?? current.version,
     from: current.stage,
@@ -152,6 +152,8 @@ export async function advanceCase(
         : undefined,
     clock,
   });
+  deps.updates?.publish({ queryNo: saved.queryNo, version: saved.version, stage: saved.stage });
+  return saved;
 }
 
 export interface PublicTimelineEntry {

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Store } from '../store/store';
 import type { CalendarService } from './clock';
+import type { CaseUpdateBus } from './live-updates';
 
 export interface Clock {
   now(): Date;
@@ -16,4 +17,6 @@ export interface Deps {
   randomQueryBody: () => string;
   config: Config;
   calendars: CalendarService;
+  /** Optional so scripts (demo data, tools) can run services without live pages. */
+  updates?: CaseUpdateBus;
 }

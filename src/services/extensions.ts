@@ -77,7 +77,7 @@ export async function decideExtension(
   const events = toClockEvents(await deps.store.listStageEvents(c.id));
   events.push({ kind: 'extension', toStage: c.stage, at, extensionDays: request.days });
   const clock = toStoredClock(explainClock(c, events, await deps.calendars.calendar(), beijingDate(now)));
-  await deps.store.approveExtension({
+  const saved = await deps.store.approveExtension({
     requestId,
     caseId: c.id,
     expectedVersion: c.version,
@@ -87,5 +87,6 @@ export async function decideExtension(
     decisionNote: input.note?.trim() || null,
     clock,
   });
+  deps.updates?.publish({ queryNo: saved.queryNo, version: saved.version, stage: saved.stage });
   return (await deps.store.findExtensionRequest(requestId)) as ExtensionRequest;
 }
