@@ -12,6 +12,7 @@ import { AuthService } from './services/auth';
 import { CalendarService } from './services/clock';
 import { LocalCaseUpdateBus, type CaseUpdateBus } from './services/live-updates';
 import { LiveConnections, liveRoutes } from './web/live-routes';
+import { kioskRoutes } from './web/kiosk-routes';
 import { DOCUMENT_TITLES } from './services/documents';
 import { formatBytes } from './services/files';
 import { systemClock, type Clock, type Deps } from './services/deps';
@@ -111,6 +112,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use('/api/v1', apiRoutes(ctx));
   app.use('/staff', staffRoutes(ctx));
   app.use(liveRoutes(ctx, deps.updates as CaseUpdateBus, live));
+  app.use('/kiosk', kioskRoutes(ctx));
   app.use(catalogRoutes(ctx));
   app.use(publicRoutes(ctx, visits));
   app.use(notFound);
