@@ -18,6 +18,12 @@ const schema = z
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
     DUE_SOON_DAYS: z.coerce.number().int().min(0).max(20).default(2),
     SUPPLEMENT_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+    SMTP_HOST: z.string().trim().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+    SMTP_SECURE: onOff.default('off'),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    SMTP_FROM: z.email({ message: 'must be an e-mail address' }).optional(),
     LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
     CENTER_NAME: z.string().trim().min(2).max(60).default('衢州市行政服务中心'),
     PUBLIC_URL: z
@@ -38,6 +44,12 @@ const schema = z
       }),
   })
   .superRefine((c, ctx) => {
+    if (c.SMTP_HOST && !c.SMTP_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'required when SMTP_HOST is set' });
+    }
+    if (Boolean(c.SMTP_USER) !== Boolean(c.SMTP_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
+    }
     if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required when NODE_ENV=production' });
     }
@@ -56,6 +68,8 @@ export interface Config {
   dueSoonDays: number;
   /** Working days the applicant is given to supply missing materials (一次性补正告知书). */
   supplementDays: number;
+  /** E-mail notifications; null (off) when SMTP_HOST is not set. */
+  smtp: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string } | null;
   /** Caps on open live-status streams: total, per client IP, per case. */
   liveLimits: { total: number; perIp: number; perCase: number };
   /** Folder of uploaded forms and samples (files get server-generated names). */
@@ -95,6 +109,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     dueSoonDays: c.DUE_SOON_DAYS,
     supplementDays: c.SUPPLEMENT_DAYS,
+    smtp: c.SMTP_HOST
+      ? {
+          host: c.SMTP_HOST,
+          port: c.SMTP_PORT,
+          secure: c.SMTP_SECURE === 'on',
+          user: c.SMTP_USER,
+          password: c.SMTP_PASSWORD,
+          from: c.SMTP_FROM as string,
+        }
+      : null,
     liveLimits: { total: c.LIVE_MAX_CONNECTIONS, perIp: 20, perCase: 50 },
     uploadDir: path.resolve(ROOT, c.UPLOAD_DIR),
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,

@@ -1,15 +1,18 @@
 import { ConfigError, loadConfig } from './config';
 import { recomputeOpenClocks } from './services/clock';
+import { enqueueSupplementReminders } from './services/notify/reminders';
 import { prepareApp } from './start';
 
 const HOUR = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { store, calendars, app, demoLoaded, visits, live } = await prepareApp(config);
+  const { store, calendars, app, demoLoaded, visits, live, outbox, deps } = await prepareApp(config);
+  outbox?.start();
   // Open pauses grow with the days; keep stored clocks current without an event.
   setInterval(() => {
     recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
+    enqueueSupplementReminders(deps).catch((err) => console.error('Supplement reminders failed:', err));
   }, HOUR).unref();
   if (demoLoaded) console.log('Loaded demo data into an empty database.');
   const server = app.listen(config.port, config.host, () => {
@@ -23,9 +26,8 @@ async function main(): Promise<void> {
   const shutdown = () => {
     live.closeAll();
     server.close(() => {
-      void visits
-        .flush()
-        .catch((err) => console.error('Could not save the visit count:', err))
+      void Promise.all([visits.flush(), outbox?.stop()])
+        .catch((err) => console.error('Shutdown could not finish pending work:', err))
         .finally(() => store.close())
         .then(() => process.exit(0));
     });

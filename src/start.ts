@@ -7,6 +7,9 @@ import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
 import { CalendarService, recomputeOpenClocks } from './services/clock';
 import { LiveConnections } from './web/live-routes';
+import type { Deps } from './services/deps';
+import { OutboxWorker } from './services/notify/outbox-worker';
+import { createSmtpTransport } from './services/notify/smtp-transport';
 import { systemClock } from './services/deps';
 import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
@@ -37,6 +40,9 @@ export async function prepareApp(
   demoLoaded: boolean;
   visits: VisitCounter;
   live: LiveConnections;
+  /** Delivers notifications; null when SMTP is not configured. */
+  outbox: OutboxWorker | null;
+  deps: Deps;
 }> {
   const store = new SqliteStore({ file: config.databaseFile });
   try {
@@ -52,6 +58,10 @@ export async function prepareApp(
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
     const visits = new VisitCounter(store, systemClock);
     const live = new LiveConnections(config.liveLimits);
+    const outbox = config.smtp
+      ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => console.warn(m) })
+      : null;
+    const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars };
     return {
       store,
       calendars,
@@ -59,6 +69,8 @@ export async function prepareApp(
       demoLoaded,
       visits,
       live,
+      outbox,
+      deps,
     };
   } catch (err) {
     await store.close();

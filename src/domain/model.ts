@@ -65,6 +65,27 @@ export interface Applicant {
   kind: ApplicantKind;
   idNumber: string;
   phone: string;
+  /** Optional address for progress notifications; private like the phone. */
+  email?: string | null;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxMessage {
+  id: number;
+  caseId: number;
+  stageEventId: number | null;
+  dedupeKey: string | null;
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string;
+  body: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
 }
 
 /** The deadline as stored with the case, recomputed on every event and calendar change. */

@@ -7,6 +7,7 @@ import { beijingDate } from '../domain/beijing-time';
 import { isItemOpenOn } from '../domain/catalog';
 import { DuplicateQueryNoError } from '../store/store';
 import { explainClock, toClockEvents, toStoredClock } from './clock';
+import { stageChangeMessages } from './notify/messages';
 import { today } from './catalog';
 import { assertDepartmentAccess } from './access';
 import type { Deps } from './deps';
@@ -42,8 +43,9 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
   );
   for (let attempt = 0; attempt < MAX_QUERY_NO_ATTEMPTS; attempt++) {
     try {
+      const queryNo = createQueryNo(deps.randomQueryBody());
       return await deps.store.registerCase({
-        queryNo: createQueryNo(deps.randomQueryBody()),
+        queryNo,
         itemId: item.id,
         departmentId: item.departmentId,
         applicant: input.applicant,
@@ -54,6 +56,7 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
         at,
         clock,
         materials,
+        notifications: stageChangeMessages(deps.config, { queryNo, item, applicant: input.applicant }, 'submitted'),
       });
     } catch (err) {
       if (!(err instanceof DuplicateQueryNoError)) throw err;
@@ -151,6 +154,7 @@ export async function advanceCase(
           }
         : undefined,
     clock,
+    notifications: stageChangeMessages(deps.config, current, input.to),
   });
   deps.updates?.publish({ queryNo: saved.queryNo, version: saved.version, stage: saved.stage });
   return saved;

@@ -8,6 +8,7 @@ import { assertDepartmentAccess } from './access';
 import { findCaseForStaff } from './cases';
 import { explainClock, toClockEvents, toStoredClock } from './clock';
 import type { Deps } from './deps';
+import { stageChangeMessages } from './notify/messages';
 
 /** An extension only makes sense while the decision clock runs (第四十二条). */
 const EXTENDABLE: readonly Stage[] = ['accepted', 'under_review', 'special_procedure'];
@@ -86,6 +87,7 @@ export async function decideExtension(
     at,
     decisionNote: input.note?.trim() || null,
     clock,
+    notifications: stageChangeMessages(deps.config, c, c.stage, `办理期限已依法延长 ${request.days} 个工作日，理由：${request.reason}`),
   });
   deps.updates?.publish({ queryNo: saved.queryNo, version: saved.version, stage: saved.stage });
   return (await deps.store.findExtensionRequest(requestId)) as ExtensionRequest;

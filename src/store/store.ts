@@ -5,6 +5,7 @@ import type {
   Case,
   ExtensionRequest,
   ExtensionStatus,
+  OutboxMessage,
   StoredClock,
   Department,
   Item,
@@ -73,13 +74,14 @@ export interface NewCase {
   queryNo: string;
   itemId: number;
   departmentId: number;
-  applicant: { name: string; kind: ApplicantKind; idNumber: string; phone: string };
+  applicant: { name: string; kind: ApplicantKind; idNumber: string; phone: string; email?: string | null };
   projectName: string | null;
   note: string | null;
   registeredBy: number;
   windowId: number | null;
   at: string;
   clock: StoredClock;
+  notifications?: NewOutboxMessage[];
   /** The checklist of materials received at the window, stored with the case. */
   materials?: { materialId: number | null; name: string }[];
 }
@@ -113,6 +115,8 @@ export interface AdvanceCase {
   bulletin?: NewBulletinEntry;
   /** The case's deadline after this move, saved with it. */
   clock: StoredClock;
+  /** Notifications of this event, written with it (nothing lost, nothing sent for a rolled-back move). */
+  notifications?: NewOutboxMessage[];
 }
 
 export interface NewExtensionRequest {
@@ -132,6 +136,7 @@ export interface ApproveExtension {
   at: string;
   decisionNote: string | null;
   clock: StoredClock;
+  notifications?: NewOutboxMessage[];
 }
 
 export interface ClockUpdate {
@@ -198,6 +203,15 @@ export interface ApiTokenRecord {
   id: string;
   staffId: number;
   expiresAt: string;
+}
+
+/** A notification to write into the outbox in the same transaction as the event it announces. */
+export interface NewOutboxMessage {
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string;
+  body: string;
+  dedupeKey?: string;
 }
 
 /** Raised when a case already has an extension request waiting for a supervisor. */
@@ -401,6 +415,15 @@ export interface Store {
   /** Marks the request approved and appends the extension event to the case (version checked), in one transaction. */
   approveExtension(a: ApproveExtension): Promise<Case>;
   refuseExtension(r: { requestId: number; decidedBy: number; at: string; decisionNote: string }): Promise<ExtensionRequest>;
+
+  /** Adds messages not tied to an event (reminders); a repeated dedupeKey is ignored. Returns how many were added. */
+  enqueueOutbox(caseId: number, messages: NewOutboxMessage[], at: string): Promise<number>;
+  /** Leases up to `limit` due messages until `lockUntil`, so no other worker takes them meanwhile. */
+  claimOutbox(now: string, lockUntil: string, limit: number): Promise<OutboxMessage[]>;
+  markOutboxSent(id: number, at: string): Promise<void>;
+  /** Records a failed attempt: retry at `nextAttemptAt`, or give up when it is null. */
+  markOutboxFailed(id: number, error: string, nextAttemptAt: string | null): Promise<void>;
+  listOutbox(caseId: number): Promise<OutboxMessage[]>;
 
   listCalendarOverrides(): Promise<CalendarOverrideRecord[]>;
   putCalendarOverride(o: CalendarOverrideRecord): Promise<void>;

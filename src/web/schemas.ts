@@ -24,6 +24,13 @@ export const applicantSchema = z
     kind: z.enum(['person', 'organization'], { error: '申请人类型须为 person（个人）或 organization（单位）' }),
     idNumber: z.string({ error: '请填写证件号码' }).transform(normalizeIdentifier),
     phone: z.string({ error: '请填写联系电话' }).transform((v) => v.normalize('NFKC').replace(/\s/g, '')),
+    email: z
+      .string({ error: '电子邮箱格式有误' })
+      .trim()
+      .max(200, '电子邮箱过长')
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .pipe(z.email({ message: '电子邮箱格式有误' }).optional()),
   })
   .superRefine((a, ctx) => {
     if (a.kind === 'person' && !isValidResidentId(a.idNumber)) {

@@ -44,6 +44,7 @@ interface RegisterValues {
   applicantName: string;
   idNumber: string;
   phone: string;
+  email: string;
   projectName: string;
   note: string;
   materialsReceived: string[];
@@ -54,6 +55,7 @@ const emptyRegisterValues: RegisterValues = {
   applicantName: '',
   idNumber: '',
   phone: '',
+  email: '',
   projectName: '',
   note: '',
   materialsReceived: [],
@@ -220,6 +222,7 @@ export function staffRoutes(ctx: WebContext): Router {
       applicantName: field(body, 'applicantName') ?? '',
       idNumber: field(body, 'idNumber') ?? '',
       phone: field(body, 'phone') ?? '',
+      email: field(body, 'email') ?? '',
       projectName: field(body, 'projectName') ?? '',
       note: field(body, 'note') ?? '',
       materialsReceived: listOf(body.materialsReceived),
@@ -227,7 +230,13 @@ export function staffRoutes(ctx: WebContext): Router {
     try {
       const input = parseInput(registerCaseSchema, {
         itemCode: values.itemCode,
-        applicant: { name: values.applicantName, kind: values.applicantKind, idNumber: values.idNumber, phone: values.phone },
+        applicant: {
+          name: values.applicantName,
+          kind: values.applicantKind,
+          idNumber: values.idNumber,
+          phone: values.phone,
+          email: values.email,
+        },
         projectName: values.projectName,
         note: values.note,
         materialsReceived: values.materialsReceived,
@@ -358,6 +367,7 @@ function formErrors(fields: Record<string, string>): Record<string, string> {
     'applicant.kind': 'applicantKind',
     'applicant.idNumber': 'idNumber',
     'applicant.phone': 'phone',
+    'applicant.email': 'email',
   };
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [names[k] ?? k, v]));
 }

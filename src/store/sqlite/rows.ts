@@ -4,6 +4,7 @@ import type {
   Department,
   ExtensionRequest,
   Item,
+  OutboxMessage,
   ServiceWindow,
   Staff,
   StageEvent,
@@ -152,6 +153,7 @@ export function toCase(r: Row): Case {
       kind: str(r.applicant_kind) as ApplicantKind,
       idNumber: str(r.applicant_id_number),
       phone: str(r.applicant_phone),
+      email: optStr(r.applicant_email),
     },
     projectName: optStr(r.project_name),
     note: optStr(r.note),
@@ -339,5 +341,24 @@ export function toAuditEntry(r: Row): AuditEntry {
     entityId: num(r.entity_id),
     action: str(r.action) as AuditEntry['action'],
     changes: JSON.parse(str(r.changes)) as AuditEntry['changes'],
+  };
+}
+
+export function toOutboxMessage(r: Row): OutboxMessage {
+  return {
+    id: num(r.id),
+    caseId: num(r.case_id),
+    stageEventId: r.stage_event_id === null ? null : num(r.stage_event_id),
+    dedupeKey: optStr(r.dedupe_key),
+    channel: str(r.channel) as OutboxMessage['channel'],
+    recipient: str(r.recipient),
+    subject: str(r.subject),
+    body: str(r.body),
+    status: str(r.status) as OutboxMessage['status'],
+    attempts: num(r.attempts),
+    nextAttemptAt: str(r.next_attempt_at),
+    lastError: optStr(r.last_error),
+    createdAt: str(r.created_at),
+    sentAt: optStr(r.sent_at),
   };
 }

@@ -13,6 +13,7 @@ import type {
   ExtensionRequest,
   ExtensionStatus,
   Item,
+  OutboxMessage,
   Page,
   ServiceWindow,
   Staff,
@@ -33,6 +34,7 @@ import {
   type ItemSearchResult,
   type LawFilter,
   type NewExtensionRequest,
+  type NewOutboxMessage,
   type NewFile,
   type NewIntermediary,
   type NewItemChange,
@@ -57,6 +59,7 @@ import {
   EXTENSION_COLUMNS,
   EXTENSION_JOINS,
   toExtensionRequest,
+  toOutboxMessage,
   CASE_COLUMNS,
   CASE_JOINS,
   ITEM_COLUMNS,
@@ -793,8 +796,8 @@ export class SqliteStore implements Store {
       `INSERT INTO cases (query_no, item_id, department_id, applicant_name, applicant_kind, applicant_id_number,
          applicant_phone, project_name, note, stage, version, registered_by, registered_at, updated_at, window_id,
          clock_state, clock_rank, clock_kind, due_date, statutory_due_date, paused_days, extension_days,
-         deemed_accepted, undetermined_year)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         deemed_accepted, undetermined_year, applicant_email)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEvent = this.stmt(
       `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public)
@@ -817,9 +820,11 @@ export class SqliteStore implements Store {
         c.at,
         c.windowId,
         ...clockParams(c.clock),
+        c.applicant.email ?? null,
       );
       const id = Number(info.lastInsertRowid);
-      insertEvent.run(id, c.at, c.registeredBy);
+      const eventId = Number(insertEvent.run(id, c.at, c.registeredBy).lastInsertRowid);
+      this.insertOutbox(id, eventId, c.notifications ?? [], c.at);
       (c.materials ?? []).forEach((m, seq) => insertMaterial.run(id, m.materialId, seq, m.name));
       return id;
     });
@@ -874,7 +879,7 @@ export class SqliteStore implements Store {
           a.from,
         ).changes;
         if (changed !== 1) throw new StaleVersionError();
-        insertEvent.run(
+        const eventId = Number(insertEvent.run(
           a.caseId,
           a.from,
           e.to,
@@ -885,7 +890,8 @@ export class SqliteStore implements Store {
           e.decisionNo,
           e.reason,
           a.caseId,
-        );
+        ).lastInsertRowid);
+        this.insertOutbox(a.caseId, eventId, a.notifications ?? [], e.at);
         if (a.bulletin) {
           const b = a.bulletin;
           insertBulletin.run(b.decisionNo, b.applicantName, b.projectName, b.decidedAt, b.validity, a.caseId);
@@ -993,7 +999,8 @@ export class SqliteStore implements Store {
         if (bump.run(a.at, ...clockParams(a.clock), a.caseId, a.expectedVersion, a.stage).changes !== 1) {
           throw new StaleVersionError();
         }
-        insertEvent.run(a.stage, a.stage, a.at, a.approverId, a.requestId);
+        const eventId = Number(insertEvent.run(a.stage, a.stage, a.at, a.approverId, a.requestId).lastInsertRowid);
+        this.insertOutbox(a.caseId, eventId, a.notifications ?? [], a.at);
       })
       .immediate();
     return this.findCaseById(a.caseId);
@@ -1006,6 +1013,55 @@ export class SqliteStore implements Store {
     ).run(r.decidedBy, r.at, r.decisionNote, r.requestId).changes;
     if (changed !== 1) throw new StaleVersionError('该延期申请已被处理');
     return (await this.findExtensionRequest(r.requestId)) as ExtensionRequest;
+  }
+
+  /** Inside a caller's transaction: the messages of one event, due at once. */
+  private insertOutbox(caseId: number, eventId: number | null, messages: NewOutboxMessage[], at: string): number {
+    const insert = this.stmt(
+      `INSERT INTO outbox (case_id, stage_event_id, dedupe_key, channel, recipient, subject, body, next_attempt_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    );
+    return messages.reduce(
+      (n, m) => n + insert.run(caseId, eventId, m.dedupeKey ?? null, m.channel, m.recipient, m.subject, m.body, at, at).changes,
+      0,
+    );
+  }
+
+  async enqueueOutbox(caseId: number, messages: NewOutboxMessage[], at: string): Promise<number> {
+    return this.db.transaction(() => this.insertOutbox(caseId, null, messages, at)).immediate();
+  }
+
+  async claimOutbox(now: string, lockUntil: string, limit: number): Promise<OutboxMessage[]> {
+    return this.all(
+      `UPDATE outbox SET locked_until = ?
+       WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+                    AND (locked_until IS NULL OR locked_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)
+       RETURNING *`,
+      toOutboxMessage,
+      lockUntil,
+      now,
+      now,
+      limit,
+    ).sort((a, b) => a.id - b.id);
+  }
+
+  async markOutboxSent(id: number, at: string): Promise<void> {
+    this.stmt(
+      `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, locked_until = NULL, last_error = NULL
+       WHERE id = ?`,
+    ).run(at, id);
+  }
+
+  async markOutboxFailed(id: number, error: string, nextAttemptAt: string | null): Promise<void> {
+    this.stmt(
+      `UPDATE outbox SET attempts = attempts + 1, locked_until = NULL, last_error = ?,
+         status = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END, next_attempt_at = COALESCE(?, next_attempt_at)
+       WHERE id = ?`,
+    ).run(error.slice(0, 500), nextAttemptAt, nextAttemptAt, id);
+  }
+
+  async listOutbox(caseId: number): Promise<OutboxMessage[]> {
+    return this.all('SELECT * FROM outbox WHERE case_id = ? ORDER BY id', toOutboxMessage, caseId);
   }
 
   async listCalendarOverrides(): Promise<CalendarOverrideRecord[]> {
