@@ -148,7 +148,18 @@ describe('SqliteStore specifics', () => {
       }
       const old = new SqliteStore({ file, migrationsDir: oldDir });
       opened.push(old);
-      await publish(old, '衢水许〔2026〕088号', '乌溪江引水工程');
+      // Rows as a version before the search index wrote them (plain SQL: today's store code expects today's schema).
+      old.db.exec(`
+        INSERT INTO departments (id, code, name) VALUES (1, 'D01', '市水利局');
+        INSERT INTO staff (id, username, display_name, role, department_id, password_hash) VALUES (1, 'wang', '王收件', 'window_staff', 1, 'h');
+        INSERT INTO items (id, code, name, category, department_id, statutory_days, promised_days) VALUES (1, 'SL-001', '取水许可', '取水许可', 1, 20, 10);
+        INSERT INTO cases (id, query_no, item_id, department_id, applicant_name, applicant_kind, applicant_id_number, applicant_phone,
+          project_name, stage, registered_by, registered_at, updated_at, decision_no, decided_at)
+          VALUES (1, '${queryNoFor(1)}', 1, 1, '衢州市清源水务有限公司', 'organization', '11330800MB0R57773W', '0570-3890183',
+          '乌溪江引水工程', 'approved', 1, '${at(1)}', '${at(9)}', '衢水许〔2026〕088号', '${at(9)}');
+        INSERT INTO bulletin_entries (case_id, decision_no, item_id, department_id, applicant_name, project_name, decided_at)
+          VALUES (1, '衢水许〔2026〕088号', 1, 1, '衢州市清源水务有限公司', '乌溪江引水工程', '${at(9)}');
+      `);
       await old.close();
 
       const upgraded = open();

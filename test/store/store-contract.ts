@@ -619,7 +619,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           windowId: f.windowA.id,
           clock: clockOf(),
           department: { id: f.deptA.id, code: 'D01', name: '市水利局' },
-          applicant: { name: '欧阳娜娜', kind: 'person', idNumber: '11010519491231002X', phone: '0578-2123456' },
+          applicant: { name: '欧阳娜娜', kind: 'person', idNumber: '11010519491231002X', phone: '0578-2123456', email: null },
           projectName: '某某水土保持方案',
           note: '材料齐全',
           stage: 'submitted',
@@ -672,9 +672,64 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           kind: 'organization',
           idNumber: '11330800MB0R57773W',
           phone: '',
+          email: null,
         });
         expect(c.projectName).toBeNull();
         expect(c.note).toBeNull();
+      });
+
+      it('when an applicant gives an e-mail address, then it is kept with the case', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(
+          newCase(f, 1, { applicant: { name: '张三', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678', email: 'zhang@example.com' } }),
+        );
+        expect(c.applicant.email).toBe('zhang@example.com');
+      });
+
+      it('when notifications come with a registration or a move, then they are queued with their event, in its transaction', async () => {
+        const f = await seed(store);
+        const note = { channel: 'email' as const, recipient: 'a@example.com', subject: 's', body: 'b' };
+        const c = await store.registerCase(newCase(f, 1, { notifications: [note] }));
+        const moved = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(2) }));
+        await expect(
+          store.advanceCase({ ...advanceOf(moved, f.reviewer.id, { to: 'under_review', at: at(3) }), expectedVersion: 1, notifications: [note] }),
+        ).rejects.toBeInstanceOf(StaleVersionError);
+        await store.advanceCase({ ...advanceOf(moved, f.reviewer.id, { to: 'under_review', at: at(3) }), notifications: [note, note] });
+        const events = await store.listStageEvents(c.id);
+        const rows = await store.listOutbox(c.id);
+        expect(rows.map((r) => r.stageEventId)).toEqual([events[0].id, events[2].id, events[2].id]);
+        expect(rows.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
+      });
+
+      it('when the outbox is claimed, then due messages are leased once; sent and failed ones leave the queue', async () => {
+        const f = await seed(store);
+        const note = { channel: 'email' as const, recipient: 'a@example.com', subject: 's', body: 'b' };
+        const c = await store.registerCase(newCase(f, 1, { at: at(1), notifications: [note, note, note] }));
+        const first = await store.claimOutbox(at(2), at(10), 2);
+        expect(first).toHaveLength(2);
+        expect(await store.claimOutbox(at(3), at(10), 5)).toHaveLength(1);
+        expect(await store.claimOutbox(at(4), at(10), 5)).toEqual([]);
+        await store.markOutboxSent(first[0].id, at(5));
+        await store.markOutboxFailed(first[1].id, 'busy', at(20));
+        expect(await store.claimOutbox(at(11), at(30), 5)).toHaveLength(1);
+        const again = await store.claimOutbox(at(21), at(40), 5);
+        expect(again.map((m) => m.id)).toEqual([first[1].id]);
+        await store.markOutboxFailed(first[1].id, 'gone', null);
+        const rows = await store.listOutbox(c.id);
+        expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+          ['sent', 1],
+          ['failed', 2],
+          ['pending', 0],
+        ]);
+      });
+
+      it('when a reminder is enqueued twice with the same key, then it is stored once', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(newCase(f, 1));
+        const m = { channel: 'email' as const, recipient: 'a@example.com', subject: 's', body: 'b', dedupeKey: 'k1' };
+        expect(await store.enqueueOutbox(c.id, [m], at(2))).toBe(1);
+        expect(await store.enqueueOutbox(c.id, [m], at(3))).toBe(0);
+        expect(await store.listOutbox(c.id)).toHaveLength(1);
       });
 
       it('when no case has the query number, then findCaseByQueryNo gives null', async () => {
