@@ -3,6 +3,7 @@ import { customAlphabet } from 'nanoid';
 import type { Config } from './config';
 import { beijingDate, beijingDateTime, chineseDate } from './domain/beijing-time';
 import { ROLE_LABELS } from './domain/model';
+import { EVALUATION_LEVEL_LABELS, formatRate, SCORE_DIMENSION_LABELS } from './domain/evaluation';
 import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { CLOCK_KIND_LABELS, CLOCK_STATUS_LABELS } from './domain/deadlines';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
@@ -13,6 +14,7 @@ import { systemClock, type Clock, type Deps } from './services/deps';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
 import { errorHandler, notFound } from './web/errors';
+import { evaluationRoutes } from './web/evaluation-routes';
 import { publicRoutes } from './web/public-routes';
 import { RateLimiter } from './web/rate-limit';
 import { securityHeaders } from './web/security';
@@ -34,6 +36,8 @@ export interface WebContext {
   config: Config;
   lookupLimiter: RateLimiter;
   loginLimiter: RateLimiter;
+  /** 好差评 attempts, keyed per client IP and per case: 10 per 15 minutes each. */
+  evaluationLimiter: RateLimiter;
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
@@ -53,6 +57,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     auth: new AuthService(store, clock, appDeps.sessionSecret),
     lookupLimiter: new RateLimiter(config.lookupRateLimit, 60_000),
     loginLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+    evaluationLimiter: new RateLimiter(10, 15 * 60_000),
   };
 
   const app = express();
@@ -72,6 +77,9 @@ export function createApp(appDeps: AppDeps): express.Express {
     CLOCK_KIND_LABELS,
     STAGE_PUBLIC_TEXT,
     ROLE_LABELS,
+    EVALUATION_LEVEL_LABELS,
+    SCORE_DIMENSION_LABELS,
+    formatRate,
     siteName: '网上办事大厅',
     centerName: config.centerName,
   });
@@ -84,6 +92,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   });
   app.use('/api/v1', apiRoutes(ctx));
   app.use('/staff', staffRoutes(ctx));
+  app.use(evaluationRoutes(ctx));
   app.use(publicRoutes(ctx));
   app.use(notFound);
   app.use(errorHandler(appDeps.log ?? ((err) => console.error(err))));

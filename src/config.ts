@@ -17,6 +17,7 @@ const schema = z
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
     DUE_SOON_DAYS: z.coerce.number().int().min(0).max(20).default(2),
+    RECTIFICATION_DAYS: z.coerce.number().int().min(1).max(60).default(15),
     CENTER_NAME: z.string().trim().min(2).max(60).default('衢州市行政服务中心'),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
@@ -45,6 +46,8 @@ export interface Config {
   lookupRateLimit: number;
   /** A running deadline with at most this many working days left is "due soon". */
   dueSoonDays: number;
+  /** Working days a 差评 rectification task (整改) has, 国办发〔2019〕51号 leaves it to local rules. */
+  rectificationDays: number;
   /** Value for Express's `trust proxy` setting. */
   trustProxy: boolean | number | string;
   centerName: string;
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: c.SESSION_SECRET,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     dueSoonDays: c.DUE_SOON_DAYS,
+    rectificationDays: c.RECTIFICATION_DAYS,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     centerName: c.CENTER_NAME,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

@@ -27,9 +27,16 @@ describe('configuration from the environment', () => {
     [{ PUBLIC_URL: 'javascript:alert(1)' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ CENTER_NAME: 'x' }, 'CENTER_NAME'],
+    [{ RECTIFICATION_DAYS: '0' }, 'RECTIFICATION_DAYS'],
+    [{ RECTIFICATION_DAYS: 'fifteen' }, 'RECTIFICATION_DAYS'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('gives 差评 rectification 15 working days unless RECTIFICATION_DAYS says otherwise', () => {
+    expect(loadConfig({}).rectificationDays).toBe(15);
+    expect(loadConfig({ RECTIFICATION_DAYS: '5' }).rectificationDays).toBe(5);
   });
 
   it('reads TRUST_PROXY as a hop count, on, or a list', () => {

@@ -114,11 +114,12 @@ export async function advanceCase(
   const now = deps.clock.now();
   const at = now.toISOString();
   const events = toClockEvents(await deps.store.listStageEvents(current.id));
-  events.push({ kind: 'stage', toStage: input.to, at, extensionDays: null });
-  const clock = toStoredClock(
-    explainClock({ ...current, stage: input.to }, events, await deps.calendars.calendar(), beijingDate(now)),
-  );
+  const cal = await deps.calendars.calendar();
+  const today = beijingDate(now);
   const isDecision = input.to === 'approved' || input.to === 'denied' || input.to === 'not_accepted';
+  const onTime = isDecision ? decisionTimeliness(explainClock(current, events, cal, today), today) : null;
+  events.push({ kind: 'stage', toStage: input.to, at, extensionDays: null });
+  const clock = toStoredClock(explainClock({ ...current, stage: input.to }, events, cal, today));
   const item = input.to === 'approved' ? await deps.store.findItemByCode(current.item.code) : null;
   return deps.store.advanceCase({
     caseId: current.id,
@@ -134,7 +135,12 @@ export async function advanceCase(
       reason: input.reason?.trim() || null,
     },
     decision: isDecision
-      ? { decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null, decidedAt: at }
+      ? {
+          decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null,
+          decidedAt: at,
+          dueDate: onTime?.dueDate ?? null,
+          onTime: onTime?.onTime ?? null,
+        }
       : undefined,
     bulletin:
       item && item.resultsPublic
@@ -148,6 +154,18 @@ export async function advanceCase(
         : undefined,
     clock,
   });
+}
+
+/**
+ * On time (按时办结) means: the Beijing date of the decision (approved, denied, or not accepted)
+ * is on or before the due date of the clock running just before it (the decision limit from
+ * acceptance, or the 5-day acceptance limit for 不予受理), extensions and paused days included.
+ * Recorded with the decision so later calendar edits do not rewrite history. Null when that due
+ * date was undetermined (year not covered).
+ */
+export function decisionTimeliness(before: CaseClock, decisionDate: string): { dueDate: string; onTime: boolean } | null {
+  if (before.state !== 'running' || before.dueDate === null) return null;
+  return { dueDate: before.dueDate, onTime: decisionDate <= before.dueDate };
 }
 
 export interface PublicTimelineEntry {

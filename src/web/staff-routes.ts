@@ -13,6 +13,7 @@ import { departmentScope } from '../services/access';
 import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
 import { requestExtension } from '../services/extensions';
 import { staffClockRoutes } from './staff-clock-routes';
+import { staffEvaluationRoutes } from './staff-evaluation-routes';
 import { rateLimit } from './rate-limit';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
@@ -298,6 +299,7 @@ export function staffRoutes(ctx: WebContext): Router {
   });
 
   router.use(staffClockRoutes(ctx));
+  router.use(staffEvaluationRoutes(ctx));
 
   return router;
 }

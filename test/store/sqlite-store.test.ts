@@ -172,6 +172,42 @@ describe('SqliteStore specifics', () => {
   });
 });
 
+describe('SqliteStore: an evaluation and its rectification task are one transaction', () => {
+  it('when writing the task fails, then the evaluation is not saved either', async () => {
+    const { file, removeDir } = tempDbFile();
+    const store = new SqliteStore({ file });
+    try {
+      const d = await store.createDepartment({ code: 'D01', name: '市水利局' });
+      const staff = await store.createStaff({
+        username: 'wang', displayName: '王', role: 'window_staff', departmentId: d.id, windowId: null, passwordHash: 'h', isDemo: false,
+      });
+      const item = await store.createItem({
+        code: 'SL-001', name: '取水许可', category: '取水许可', departmentId: d.id, statutoryDays: 20, promisedDays: 10,
+        resultsPublic: true, resultValidity: '', status: 'in_force',
+      });
+      const c = await store.registerCase({
+        queryNo: queryNoFor(1), itemId: item.id, departmentId: d.id,
+        applicant: { name: '张三', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+        projectName: null, note: null, registeredBy: staff.id, windowId: null, at: at(1), clock: clockOf(),
+      });
+      store.db.exec(`CREATE TRIGGER fail_tasks BEFORE INSERT ON rectifications BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+      const scores = { efficiency: 1, quality: 1, attitude: 1 };
+      // Compared by message: in a Jest worker, SqliteError comes from another realm's Error.
+      const err = await store
+        .createEvaluation({ caseId: c.id, level: 'very_dissatisfied', comment: null, scores, at: at(5), rectification: { dueDate: '2026-03-20' } })
+        .then(() => null, (e: unknown) => e);
+      expect(String((err as { message?: unknown } | null)?.message)).toMatch(/disk on fire/);
+      expect(await store.findEvaluationByCase(c.id)).toBeNull();
+      store.db.exec('DROP TRIGGER fail_tasks');
+      await store.createEvaluation({ caseId: c.id, level: 'very_dissatisfied', comment: null, scores, at: at(6), rectification: { dueDate: '2026-03-20' } });
+      expect((await store.listRectifications({ limit: 5, offset: 0 })).total).toBe(1);
+    } finally {
+      await store.close();
+      removeDir();
+    }
+  });
+});
+
 describe('SqliteStore query plans of the worklist', () => {
   let store: SqliteStore;
   let removeDir: () => void;

@@ -46,6 +46,7 @@ describe('OpenAPI description', () => {
       config: {} as never,
       lookupLimiter: {} as never,
       loginLimiter: {} as never,
+      evaluationLimiter: {} as never,
     });
     const actual = routerRoutes(router);
     expect(actual.length).toBeGreaterThanOrEqual(7);
