@@ -1,7 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { WebContext } from '../app';
 import { AppError, ValidationError } from '../domain/errors';
-import { EVALUATION_LEVELS, SCORE_DIMENSIONS } from '../domain/evaluation';
+import { EVALUATION_LEVELS, SCORE_DIMENSIONS, STAR_FORMULA_TEXT, STAR_MIN_CASES } from '../domain/evaluation';
+import { isMonth, nextMonth, previousMonth } from '../domain/periods';
+import { currentBeijingMonth, monthlySatisfaction } from '../services/satisfaction';
 import { formatQueryNo, parseQueryNo } from '../domain/query-number';
 import { submitEvaluation } from '../services/evaluations';
 import { evaluationSchema } from './evaluation-schemas';
@@ -98,6 +100,25 @@ export function evaluationRoutes(ctx: WebContext): Router {
       }
       throw err;
     }
+  });
+
+  router.get('/satisfaction', async (req, res) => {
+    const current = currentBeijingMonth(deps);
+    const raw = str(req.query.month, 20);
+    const bad = raw !== '' && (!isMonth(raw) || raw > current);
+    const month = raw === '' || bad ? current : raw;
+    const report = await monthlySatisfaction(deps, month);
+    res.status(bad ? 400 : 200).render('public/satisfaction', {
+      title: `满意度公示 ${month}`,
+      report,
+      monthInput: bad ? raw : month,
+      errors: bad ? { month: isMonth(raw) ? '不能选择未来的月份' : '月份格式应为 YYYY-MM，例如 2026-11' } : {},
+      prevMonth: previousMonth(month),
+      nextMonth: month < current ? nextMonth(month) : null,
+      formula: STAR_FORMULA_TEXT,
+      minCases: STAR_MIN_CASES,
+      levels: EVALUATION_LEVELS,
+    });
   });
 
   return router;
