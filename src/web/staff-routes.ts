@@ -14,6 +14,7 @@ import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../s
 import { requestExtension } from '../services/extensions';
 import { staffClockRoutes } from './staff-clock-routes';
 import { staffEvaluationRoutes } from './staff-evaluation-routes';
+import { staffStatsRoutes } from './staff-stats-routes';
 import { rateLimit } from './rate-limit';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
@@ -300,6 +301,7 @@ export function staffRoutes(ctx: WebContext): Router {
 
   router.use(staffClockRoutes(ctx));
   router.use(staffEvaluationRoutes(ctx));
+  router.use(staffStatsRoutes(ctx));
 
   return router;
 }
