@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { beijingDate, beijingDateTime, chineseDate } from './domain/beijing-time';
 import { FILE_SLOT_LABELS, ITEM_CHANGE_LABELS, LAW_STATUS_LABELS, AUDIT_ENTITY_LABELS } from './domain/catalog';
 import { ROLE_LABELS } from './domain/model';
+import { EVALUATION_LEVEL_LABELS, formatRate, SCORE_DIMENSION_LABELS } from './domain/evaluation';
 import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { CLOCK_KIND_LABELS, CLOCK_STATUS_LABELS } from './domain/deadlines';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
@@ -21,6 +22,7 @@ import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
 import { catalogRoutes } from './web/catalog-routes';
 import { errorHandler, notFound } from './web/errors';
+import { evaluationRoutes } from './web/evaluation-routes';
 import { publicRoutes } from './web/public-routes';
 import { RateLimiter } from './web/rate-limit';
 import { securityHeaders } from './web/security';
@@ -49,6 +51,8 @@ export interface WebContext {
   /** Phone-digit checks of the detail tier, per client IP and per case, like logins. */
   detailLimiter: RateLimiter;
   secret: string;
+  /** 好差评 attempts, keyed per client IP and per case: 10 per 15 minutes each. */
+  evaluationLimiter: RateLimiter;
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
@@ -74,6 +78,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     loginLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
     detailLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
     secret: appDeps.sessionSecret,
+    evaluationLimiter: new RateLimiter(10, 15 * 60_000),
   };
 
   const app = express();
@@ -99,6 +104,9 @@ export function createApp(appDeps: AppDeps): express.Express {
     FILE_SLOT_LABELS,
     AUDIT_ENTITY_LABELS,
     formatBytes,
+    EVALUATION_LEVEL_LABELS,
+    SCORE_DIMENSION_LABELS,
+    formatRate,
     siteName: '网上办事大厅',
     centerName: config.centerName,
   });
@@ -114,6 +122,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(liveRoutes(ctx, deps.updates as CaseUpdateBus, live));
   app.use('/kiosk', kioskRoutes(ctx));
   app.use(catalogRoutes(ctx));
+  app.use(evaluationRoutes(ctx));
   app.use(publicRoutes(ctx, visits));
   app.use(notFound);
   app.use(errorHandler(log));

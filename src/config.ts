@@ -25,6 +25,7 @@ const schema = z
     SMTP_PASSWORD: z.string().min(1).optional(),
     SMTP_FROM: z.email({ message: 'must be an e-mail address' }).optional(),
     LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    RECTIFICATION_DAYS: z.coerce.number().int().min(1).max(60).default(15),
     CENTER_NAME: z.string().trim().min(2).max(60).default('衢州市行政服务中心'),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
@@ -76,6 +77,8 @@ export interface Config {
   uploadDir: string;
   /** Largest accepted upload, in bytes. */
   uploadMaxBytes: number;
+  /** Working days a 差评 rectification task (整改) has, 国办发〔2019〕51号 leaves it to local rules. */
+  rectificationDays: number;
   /** Value for Express's `trust proxy` setting. */
   trustProxy: boolean | number | string;
   centerName: string;
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveLimits: { total: c.LIVE_MAX_CONNECTIONS, perIp: 20, perCase: 50 },
     uploadDir: path.resolve(ROOT, c.UPLOAD_DIR),
     uploadMaxBytes: c.UPLOAD_MAX_BYTES,
+    rectificationDays: c.RECTIFICATION_DAYS,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     centerName: c.CENTER_NAME,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),

@@ -30,6 +30,8 @@ describe('configuration from the environment', () => {
     [{ UPLOAD_MAX_BYTES: 'ten' }, 'UPLOAD_MAX_BYTES'],
     [{ UPLOAD_MAX_BYTES: '100' }, 'UPLOAD_MAX_BYTES'],
     [{ UPLOAD_MAX_BYTES: '1.5' }, 'UPLOAD_MAX_BYTES'],
+    [{ RECTIFICATION_DAYS: '0' }, 'RECTIFICATION_DAYS'],
+    [{ RECTIFICATION_DAYS: 'fifteen' }, 'RECTIFICATION_DAYS'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
@@ -42,6 +44,11 @@ describe('configuration from the environment', () => {
     const d = loadConfig({ UPLOAD_MAX_BYTES: '2048', UPLOAD_DIR: '/srv/forms' });
     expect(d.uploadMaxBytes).toBe(2048);
     expect(d.uploadDir).toBe('/srv/forms');
+  });
+
+  it('gives 差评 rectification 15 working days unless RECTIFICATION_DAYS says otherwise', () => {
+    expect(loadConfig({}).rectificationDays).toBe(15);
+    expect(loadConfig({ RECTIFICATION_DAYS: '5' }).rectificationDays).toBe(5);
   });
 
   it('reads TRUST_PROXY as a hop count, on, or a list', () => {

@@ -33,6 +33,14 @@ describe('start-up', () => {
     await request(first.app).post('/api/v1/auth/token').send({ username: 'shuili', password: config.demoPassword }).expect(200);
     const bulletin = await request(first.app).get('/api/v1/bulletin').expect(200);
     expect(bulletin.body.total).toBeGreaterThan(0);
+    // 好差评: completed cases are rated, mostly satisfied; one 差评 rectified, one still open.
+    const completed = cases.rows.filter((c) => c.stage === 'completed');
+    const evaluations = (await Promise.all(completed.map((c) => first.store.findEvaluationByCase(c.id)))).filter((e) => e !== null);
+    expect(evaluations).toHaveLength(completed.length);
+    const good = evaluations.filter((e) => e.level === 'very_satisfied' || e.level === 'satisfied');
+    expect(good.length / evaluations.length).toBeGreaterThan(0.6);
+    const tasks = await first.store.listRectifications({ limit: 50, offset: 0 });
+    expect(tasks.rows.map((r) => r.status).sort()).toEqual(['closed', 'open']);
     await first.store.close();
 
     const second = await prepareApp(config);

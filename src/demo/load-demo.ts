@@ -2,9 +2,12 @@ import { residentIdCheckChar, usccCheckChar } from '../domain/identity';
 import type { Staff } from '../domain/model';
 import { allowedNextStages, type Stage } from '../domain/stages';
 import { advanceCase, registerCase } from '../services/cases';
+import type { EvaluationLevel } from '../domain/evaluation';
+import { submitEvaluation } from '../services/evaluations';
+import { closeRectification, recordFollowUp } from '../services/rectifications';
+import { beijingDate } from '../domain/beijing-time';
 import type { Deps } from '../services/deps';
 import { hashPassword } from '../services/passwords';
-import { beijingDate } from '../domain/beijing-time';
 import { saveFile } from '../services/files';
 import { DEMO_CHANGES, DEMO_GUIDES, DEMO_INTERMEDIARIES, demoSteps } from './demo-catalog';
 import { DEMO_LAWS } from './demo-laws';
@@ -29,7 +32,33 @@ const PATHS: Stage[][] = [
   ['accepted', 'under_review', 'approved', 'certificate_issued', 'completed'],
   ['accepted', 'under_review', 'denied', 'completed'],
   ['accepted', 'withdrawn'],
+  ['accepted', 'approved', 'completed'],
+  ['supplement_requested', 'accepted', 'under_review', 'approved', 'certificate_issued', 'completed'],
 ];
+
+/**
+ * 好差评 of the completed demo cases, in order: mostly satisfied, one 差评 already rectified
+ * (回访 and closing note recorded) and one still open.
+ */
+const DEMO_LEVELS: EvaluationLevel[] = [
+  'very_satisfied',
+  'satisfied',
+  'very_satisfied',
+  'dissatisfied',
+  'satisfied',
+  'very_satisfied',
+  'basically_satisfied',
+  'very_dissatisfied',
+  'very_satisfied',
+  'satisfied',
+  'very_satisfied',
+  'satisfied',
+];
+const DEMO_COMMENTS: Partial<Record<EvaluationLevel, string>> = {
+  very_satisfied: '窗口人员业务熟练，一次就办好了。',
+  dissatisfied: '排队等候时间较长，叫号后还要重复填写表格。',
+  very_dissatisfied: '补正材料的要求前后说法不一致，多跑了一趟。',
+};
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -89,6 +118,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
     materialIds.set(i.code, ((await store.findItemGuide(i.code))?.materials ?? []).filter((m) => m.required).map((m) => m.id));
   }
   const decisionSerial = new Map<string, number>();
+  const completed: { queryNo: string; phone: string; at: number }[] = [];
   for (let n = 0; n < caseCount; n++) {
     const item = openItems[n % openItems.length];
     const path = PATHS[n % PATHS.length];
@@ -100,11 +130,12 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
     const forgotten = path.length === 0 && n % 32 === 0;
     const ageDays = forgotten ? 14 : open ? 0.5 + rand() * 4 + path.length * 1.2 : 20 + rand() * 55;
     now = Math.min(realNow - ageDays * DAY, latest);
+    const applicant = org
+      ? { name: pick(DEMO_ORGANIZATIONS), kind: 'organization' as const, idNumber: fakeCreditCode(rand), phone: fakeLandline(rand) }
+      : { name: pick(DEMO_PERSONS), kind: 'person' as const, idNumber: fakeResidentId(rand), phone: fakeMobile(rand) };
     const c = await registerCase(replay, staff, {
       itemCode: item.code,
-      applicant: org
-        ? { name: pick(DEMO_ORGANIZATIONS), kind: 'organization', idNumber: fakeCreditCode(rand), phone: fakeLandline(rand) }
-        : { name: pick(DEMO_PERSONS), kind: 'person', idNumber: fakeResidentId(rand), phone: fakeMobile(rand) },
+      applicant,
       projectName: org ? pick(DEMO_PROJECTS) : undefined,
       materialsReceived: materialIds.get(item.code),
     });
@@ -118,6 +149,35 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
         notePublic: to === 'supplement_requested' || to === 'special_procedure',
         decisionNo: to === 'approved' ? `${item.decisionPrefix}〔2026〕${String(serial).padStart(3, '0')}号` : undefined,
         reason: reasonFor(to),
+      });
+    }
+    if (last === 'completed') completed.push({ queryNo: c.queryNo, phone: applicant.phone, at: now });
+  }
+
+  // The applicants of completed cases rate them a day or two later (一事一评).
+  for (const [i, done] of completed.entries()) {
+    const level = DEMO_LEVELS[i % DEMO_LEVELS.length];
+    now = Math.min(done.at + (0.5 + rand() * 1.5) * DAY, latest);
+    const good = level === 'very_satisfied' || level === 'satisfied';
+    const score = () => (good ? 4 + Math.round(rand()) : level === 'basically_satisfied' ? 3 : 1 + Math.round(rand()));
+    await submitEvaluation(replay, done.queryNo, {
+      phoneLast4: done.phone.slice(-4),
+      level,
+      comment: i % 3 === 0 || !good ? DEMO_COMMENTS[level] : undefined,
+      scores: { efficiency: score(), quality: score(), attitude: score() },
+    });
+    // The first 差评 has been followed up and rectified; the later one is still open.
+    if (level === 'dissatisfied' && admin) {
+      const open = await store.listRectifications({ status: 'open', limit: 100, offset: 0 });
+      const task = open.rows.find((r) => r.queryNo === done.queryNo);
+      if (!task) continue;
+      now = Math.min(now + DAY, latest);
+      await recordFollowUp(replay, admin, task.id, {
+        date: beijingDate(new Date(now)),
+        result: '已电话回访申请人，核实为高峰时段排队时间长、表格重复填写。',
+      });
+      await closeRectification(replay, admin, task.id, {
+        note: '高峰时段增开一个综合窗口；表格改为系统预填，已向申请人说明并致歉。',
       });
     }
   }

@@ -6,6 +6,7 @@ import { assertTransition, assertTransitionDetails, type Stage } from '../domain
 import { beijingDate } from '../domain/beijing-time';
 import { isItemOpenOn } from '../domain/catalog';
 import { DuplicateQueryNoError } from '../store/store';
+import type { CaseClock } from '../domain/deadlines';
 import { explainClock, toClockEvents, toStoredClock } from './clock';
 import { stageChangeMessages } from './notify/messages';
 import { today } from './catalog';
@@ -121,11 +122,12 @@ export async function advanceCase(
   const now = deps.clock.now();
   const at = now.toISOString();
   const events = toClockEvents(await deps.store.listStageEvents(current.id));
-  events.push({ kind: 'stage', toStage: input.to, at, extensionDays: null });
-  const clock = toStoredClock(
-    explainClock({ ...current, stage: input.to }, events, await deps.calendars.calendar(), beijingDate(now)),
-  );
+  const cal = await deps.calendars.calendar();
+  const today = beijingDate(now);
   const isDecision = input.to === 'approved' || input.to === 'denied' || input.to === 'not_accepted';
+  const onTime = isDecision ? decisionTimeliness(explainClock(current, events, cal, today), today) : null;
+  events.push({ kind: 'stage', toStage: input.to, at, extensionDays: null });
+  const clock = toStoredClock(explainClock({ ...current, stage: input.to }, events, cal, today));
   const item = input.to === 'approved' ? await deps.store.findItemByCode(current.item.code) : null;
   const saved = await deps.store.advanceCase({
     caseId: current.id,
@@ -141,7 +143,12 @@ export async function advanceCase(
       reason: input.reason?.trim() || null,
     },
     decision: isDecision
-      ? { decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null, decidedAt: at }
+      ? {
+          decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null,
+          decidedAt: at,
+          dueDate: onTime?.dueDate ?? null,
+          onTime: onTime?.onTime ?? null,
+        }
       : undefined,
     bulletin:
       item && item.resultsPublic
@@ -160,10 +167,14 @@ export async function advanceCase(
   return saved;
 }
 
-export interface PublicTimelineEntry {
-  kind: 'stage' | 'extension';
-  stage: Stage;
-  at: string;
-  date: string;
-  note: string | null;
+/**
+ * On time (按时办结) means: the Beijing date of the decision (approved, denied, or not accepted)
+ * is on or before the due date of the clock running just before it (the decision limit from
+ * acceptance, or the 5-day acceptance limit for 不予受理), extensions and paused days included.
+ * Recorded with the decision so later calendar edits do not rewrite history. Null when that due
+ * date was undetermined (year not covered).
+ */
+export function decisionTimeliness(before: CaseClock, decisionDate: string): { dueDate: string; onTime: boolean } | null {
+  if (before.state !== 'running' || before.dueDate === null) return null;
+  return { dueDate: before.dueDate, onTime: decisionDate <= before.dueDate };
 }

@@ -34,6 +34,13 @@ import type {
   Step,
 } from '../domain/catalog';
 import type { ApplicantKind } from '../domain/masking';
+import type {
+  Evaluation,
+  EvaluationLevel,
+  Rectification,
+  RectificationStatus,
+  ScoreDimension,
+} from '../domain/evaluation';
 import type { Stage } from '../domain/stages';
 
 export interface NewDepartment {
@@ -109,8 +116,11 @@ export interface AdvanceCase {
   expectedVersion: number;
   from: Stage;
   event: NewStageEvent;
-  /** Present when the move is a decision: stored on the case in the same transaction. */
-  decision?: { decisionNo: string | null; decidedAt: string };
+  /**
+   * Present when the move is a decision: stored on the case in the same transaction, with the due
+   * date in force at that moment and whether the decision met it (null: undetermined).
+   */
+  decision?: { decisionNo: string | null; decidedAt: string; dueDate?: string | null; onTime?: boolean | null };
   /** Present when an approval must be published (第四十条): written in the same transaction. */
   bulletin?: NewBulletinEntry;
   /** The case's deadline after this move, saved with it. */
@@ -317,6 +327,79 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/** Raised by createEvaluation when the case already has one (一事一评). */
+export class DuplicateEvaluationError extends Error {
+  constructor() {
+    super('the case has already been evaluated');
+  }
+}
+
+export interface NewEvaluation {
+  caseId: number;
+  level: EvaluationLevel;
+  comment: string | null;
+  scores: Record<ScoreDimension, number>;
+  at: string;
+  /** Present for a 差评: the rectification task, written in the same transaction. */
+  rectification?: { dueDate: string | null };
+}
+
+export interface RectificationFilter {
+  departmentId?: number;
+  status?: RectificationStatus;
+  limit: number;
+  offset: number;
+}
+
+/** A half-open UTC range [fromAt, toAt) of ISO-8601 instants, optionally one department. */
+export interface StatsScope {
+  departmentId?: number;
+  fromAt: string;
+  toAt: string;
+}
+
+/** Evaluations per department, window (null: case not registered at a window) and level. */
+export interface EvaluationCountRow {
+  departmentId: number;
+  windowId: number | null;
+  level: EvaluationLevel;
+  count: number;
+  /** How many of these have a closed rectification task. */
+  rectified: number;
+}
+
+/** Decisions (approved, denied, not accepted) per department and window. */
+export interface DecisionCountRow {
+  departmentId: number;
+  windowId: number | null;
+  decided: number;
+  onTime: number;
+  /** Decisions whose on-time status is known (due date was determined). */
+  onTimeKnown: number;
+}
+
+export interface CaseStatistics {
+  registered: number;
+  /** Cases that reached 已办结 in the range. */
+  completed: number;
+  /** Current stage of every case in scope (not limited to the range). */
+  byStage: { stage: Stage; count: number }[];
+  /** Per Beijing month (YYYY-MM), only months with data. */
+  registeredByMonth: { month: string; count: number }[];
+  completedByMonth: { month: string; count: number }[];
+}
+
+/** A decided case that had been accepted, for working days from acceptance to decision. */
+export interface DecisionDuration {
+  itemId: number;
+  itemCode: string;
+  itemName: string;
+  registeredAt: string;
+  acceptedAt: string;
+  decidedAt: string;
+  deemedAccepted: boolean;
+}
+
 /** Raised by registerCase when the query number already exists; the service draws another. */
 export class DuplicateQueryNoError extends Error {
   constructor() {
@@ -439,4 +522,22 @@ export interface Store {
   getSiteVisits(): Promise<number>;
   /** Adds `count` visits in one write and returns the new persisted total. */
   addSiteVisits(count: number): Promise<number>;
+  /**
+   * Saves the evaluation and, for a 差评, its rectification task in one transaction.
+   * Throws DuplicateEvaluationError if the case already has one (UNIQUE constraint).
+   */
+  createEvaluation(e: NewEvaluation): Promise<Evaluation>;
+  findEvaluationByCase(caseId: number): Promise<Evaluation | null>;
+  /** Open tasks first (earliest due date first), then closed ones. */
+  listRectifications(f: RectificationFilter): Promise<Page<Rectification>>;
+  findRectification(id: number): Promise<Rectification | null>;
+  /** Records (or corrects) the 回访 of an open task; ConflictError when it is closed. */
+  recordFollowUp(r: { id: number; date: string; result: string; staffId: number; at: string }): Promise<Rectification>;
+  /** Closes an open task that has a 回访; ConflictError otherwise. */
+  closeRectification(r: { id: number; note: string; staffId: number; at: string }): Promise<Rectification>;
+
+  evaluationCounts(q: StatsScope): Promise<EvaluationCountRow[]>;
+  decisionCounts(q: StatsScope): Promise<DecisionCountRow[]>;
+  caseStatistics(q: StatsScope): Promise<CaseStatistics>;
+  listDecisionDurations(q: StatsScope): Promise<DecisionDuration[]>;
 }

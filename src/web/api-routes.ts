@@ -14,6 +14,10 @@ import { beijingDate } from '../domain/beijing-time';
 import { clockView } from '../services/clock';
 import { listWorklist, staffClockContext } from '../services/worklist';
 import { apiAuth } from './security';
+import { EVALUATION_LEVEL_LABELS } from '../domain/evaluation';
+import { submitEvaluation } from '../services/evaluations';
+import { evaluationSchema } from './evaluation-schemas';
+import { hitEvaluationLimit } from './evaluation-routes';
 
 const CASES_PAGE_SIZE = 50;
 
@@ -103,6 +107,21 @@ export function apiRoutes(ctx: WebContext): Router {
     }
     await advanceCase(deps, staffOf(res), queryNo, input, expectedVersion);
     await sendStaffCase(res, 200, queryNo);
+  });
+
+  router.post('/cases/:queryNo/evaluation', async (req, res) => {
+    hitEvaluationLimit(ctx.evaluationLimiter, req, req.params.queryNo);
+    const input = parseInput(evaluationSchema, req.body);
+    const queryNo = assertQueryNo(req.params.queryNo);
+    const { evaluation, rectificationOpened } = await submitEvaluation(deps, queryNo, input);
+    res.status(201).json({
+      queryNo,
+      level: { code: evaluation.level, label: EVALUATION_LEVEL_LABELS[evaluation.level] },
+      scores: evaluation.scores,
+      comment: evaluation.comment,
+      evaluatedAt: evaluation.evaluatedAt,
+      followUp: rectificationOpened,
+    });
   });
 
   router.get('/bulletin', async (req, res) => {

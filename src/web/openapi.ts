@@ -186,6 +186,20 @@ export const openApiDocument = {
           timeline: { type: 'array', items: { type: 'object' } },
         },
       },
+      EvaluationLevel: {
+        type: 'string',
+        enum: ['very_satisfied', 'satisfied', 'basically_satisfied', 'dissatisfied', 'very_dissatisfied'],
+        description: '非常满意 / 满意 / 基本满意 / 不满意 / 非常不满意；后两个为差评',
+      },
+      EvaluationScores: {
+        type: 'object',
+        required: ['efficiency', 'quality', 'attitude'],
+        properties: {
+          efficiency: { type: 'integer', minimum: 1, maximum: 5, description: '服务效率' },
+          quality: { type: 'integer', minimum: 1, maximum: 5, description: '服务水平' },
+          attitude: { type: 'integer', minimum: 1, maximum: 5, description: '服务态度' },
+        },
+      },
       BulletinEntry: {
         type: 'object',
         required: ['id', 'decisionNo', 'item', 'department', 'applicant', 'decidedAt'],
@@ -394,6 +408,52 @@ export const openApiDocument = {
           404: errorRef,
           409: { description: 'invalid_transition', content: json({ $ref: '#/components/schemas/Error' }) },
           412: { description: 'stale_version：If-Match 已过期', content: json({ $ref: '#/components/schemas/Error' }) },
+        },
+      },
+    },
+    '/cases/{queryNo}/evaluation': {
+      post: {
+        summary: '申请人评价已办结的办件（好差评，一事一评）',
+        description:
+          '申请人以查询号和办理时所留联系电话的后四位证明身份（全角数字亦可）。每个客户端 IP 与每个查询号各限 15 分钟 10 次。' +
+          '不满意、非常不满意为差评，自动生成整改任务。查询号不存在与后四位不符返回同一 403，不透露办件是否存在。',
+        parameters: [queryNoParam],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['phoneLast4', 'level', 'scores'],
+            properties: {
+              phoneLast4: { type: 'string', pattern: '^[0-9０-９]{4}$', description: '联系电话后四位' },
+              level: { $ref: '#/components/schemas/EvaluationLevel' },
+              comment: { type: 'string', maxLength: 500, description: '意见建议，不公开' },
+              scores: { $ref: '#/components/schemas/EvaluationScores' },
+            },
+          }),
+        },
+        responses: {
+          201: {
+            description: '已评价',
+            content: json({
+              type: 'object',
+              required: ['queryNo', 'level', 'scores', 'evaluatedAt', 'followUp'],
+              properties: {
+                queryNo: { type: 'string' },
+                level: {
+                  type: 'object',
+                  properties: { code: { $ref: '#/components/schemas/EvaluationLevel' }, label: { type: 'string' } },
+                },
+                scores: { $ref: '#/components/schemas/EvaluationScores' },
+                comment: { type: ['string', 'null'] },
+                evaluatedAt: { type: 'string', format: 'date-time' },
+                followUp: { type: 'boolean', description: '差评：已生成整改任务，将安排回访' },
+              },
+            }),
+          },
+          400: { description: 'validation_failed 或 invalid_query_no', content: json({ $ref: '#/components/schemas/Error' }) },
+          403: { description: 'applicant_check_failed：查询号或联系电话后四位不正确', content: json({ $ref: '#/components/schemas/Error' }) },
+          409: { description: 'already_evaluated（已评价）或 not_completed（尚未办结）', content: json({ $ref: '#/components/schemas/Error' }) },
+          429: errorRef,
         },
       },
     },

@@ -11,7 +11,7 @@ import { parseQueryNo, formatQueryNo } from '../domain/query-number';
 import { allowedNextStages } from '../domain/stages';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
 import { searchCatalog } from '../services/catalog';
-import { lookupUrlFor, pagination } from './view-helpers';
+import { lookupUrlFor } from './view-helpers';
 import { qrSvg } from '../services/qr';
 import { latestBulletin, NO_SEARCH } from '../services/bulletin';
 import type { VisitCounter } from '../services/visit-counter';

@@ -18,6 +18,8 @@ import { staffClockRoutes } from './staff-clock-routes';
 import { listOf } from './admin-forms';
 import { adminRoutes, multipartUploads } from './admin-routes';
 import { itemsInForce } from '../services/catalog';
+import { staffEvaluationRoutes } from './staff-evaluation-routes';
+import { staffStatsRoutes } from './staff-stats-routes';
 import { rateLimit } from './rate-limit';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
@@ -356,6 +358,8 @@ export function staffRoutes(ctx: WebContext): Router {
   });
 
   router.use(staffClockRoutes(ctx));
+  router.use(staffEvaluationRoutes(ctx));
+  router.use(staffStatsRoutes(ctx));
 
   return router;
 }

@@ -126,20 +126,6 @@ describe('SqliteStore specifics', () => {
   });
 
   describe('bulletin search index (migration 004)', () => {
-    async function publish(store: SqliteStore, decisionNo: string, projectName: string) {
-      const { c, staff } = await seedCase(store);
-      await store.db.prepare('UPDATE cases SET project_name = ? WHERE id = ?').run(projectName, c.id);
-      return store.advanceCase({
-        caseId: c.id,
-        expectedVersion: c.version,
-        from: 'accepted',
-        event: { to: 'approved', at: at(9), staffId: staff.id, note: null, notePublic: false, decisionNo, reason: null },
-        decision: { decisionNo, decidedAt: at(9) },
-        bulletin: { decisionNo, applicantName: '衢州市清源水务有限公司', projectName, decidedAt: at(9), validity: '' },
-        clock: clockOf(),
-      });
-    }
-
     it('when a database made before the search migration is opened, then existing entries are indexed by it', async () => {
       const oldDir = path.join(path.dirname(file), 'migrations-before-search');
       fs.mkdirSync(oldDir);
@@ -267,6 +253,42 @@ describe('SqliteStore specifics', () => {
           .run(c.id, at(3), staff.id),
       ).toThrow(/UNIQUE/);
     });
+  });
+});
+
+describe('SqliteStore: an evaluation and its rectification task are one transaction', () => {
+  it('when writing the task fails, then the evaluation is not saved either', async () => {
+    const { file, removeDir } = tempDbFile();
+    const store = new SqliteStore({ file });
+    try {
+      const d = await store.createDepartment({ code: 'D01', name: '市水利局' });
+      const staff = await store.createStaff({
+        username: 'wang', displayName: '王', role: 'window_staff', departmentId: d.id, windowId: null, passwordHash: 'h', isDemo: false,
+      });
+      const item = await store.createItem({
+        code: 'SL-001', name: '取水许可', category: '取水许可', departmentId: d.id, statutoryDays: 20, promisedDays: 10,
+        resultsPublic: true, resultValidity: '', status: 'in_force',
+      });
+      const c = await store.registerCase({
+        queryNo: queryNoFor(1), itemId: item.id, departmentId: d.id,
+        applicant: { name: '张三', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+        projectName: null, note: null, registeredBy: staff.id, windowId: null, at: at(1), clock: clockOf(),
+      });
+      store.db.exec(`CREATE TRIGGER fail_tasks BEFORE INSERT ON rectifications BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+      const scores = { efficiency: 1, quality: 1, attitude: 1 };
+      // Compared by message: in a Jest worker, SqliteError comes from another realm's Error.
+      const err = await store
+        .createEvaluation({ caseId: c.id, level: 'very_dissatisfied', comment: null, scores, at: at(5), rectification: { dueDate: '2026-03-20' } })
+        .then(() => null, (e: unknown) => e);
+      expect(String((err as { message?: unknown } | null)?.message)).toMatch(/disk on fire/);
+      expect(await store.findEvaluationByCase(c.id)).toBeNull();
+      store.db.exec('DROP TRIGGER fail_tasks');
+      await store.createEvaluation({ caseId: c.id, level: 'very_dissatisfied', comment: null, scores, at: at(6), rectification: { dueDate: '2026-03-20' } });
+      expect((await store.listRectifications({ limit: 5, offset: 0 })).total).toBe(1);
+    } finally {
+      await store.close();
+      removeDir();
+    }
   });
 });
 

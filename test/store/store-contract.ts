@@ -8,6 +8,7 @@ import { QUERY_NO_ALPHABET, createQueryNo } from '../../src/domain/query-number'
 import type { Stage } from '../../src/domain/stages';
 import {
   DuplicateKeyError,
+  DuplicateEvaluationError,
   DuplicateQueryNoError,
   PendingExtensionExistsError,
   type AdvanceCase,
@@ -1570,6 +1571,188 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const page = await store.listAudit({ limit: 2, offset: 2 });
         expect(page.total).toBe(5);
         expect(page.rows.map((r) => r.changes.code)).toEqual([[null, 'D2'], [null, 'D1']]);
+      });
+    });
+
+    describe('evaluations and rectification tasks (好差评)', () => {
+      const scores = { efficiency: 5, quality: 4, attitude: 3 };
+      const iso = (s: string) => new Date(s).toISOString();
+
+      /** A case registered, accepted, decided (on time or not) and completed at the given instants. */
+      async function finished(
+        f: Fixture,
+        n: number,
+        t: { registered: string; accepted?: string; decided: string; completed?: string },
+        opts: { onTime?: boolean | null; deny?: boolean; extra?: Partial<NewCase> } = {},
+      ) {
+        let c = await store.registerCase(newCase(f, n, { at: iso(t.registered), ...opts.extra }));
+        c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: iso(t.accepted ?? t.registered) }));
+        const decisionNo = opts.deny ? null : `水许〔2026〕${n}号`;
+        c = await store.advanceCase(
+          advanceOf(c, f.reviewer.id, {
+            to: opts.deny ? 'denied' : 'approved',
+            at: iso(t.decided),
+            decisionNo,
+            reason: opts.deny ? '不符合条件' : null,
+            decision: { decisionNo, decidedAt: iso(t.decided), dueDate: '2026-03-20', onTime: opts.onTime === undefined ? true : opts.onTime },
+          }),
+        );
+        if (t.completed) c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'completed', at: iso(t.completed), clock: clockOf(null) }));
+        return c;
+      }
+
+      it('when a good evaluation is saved, then it is found by case and no task is opened', async () => {
+        const f = await seed(store);
+        const c = await finished(f, 1, { registered: '2026-03-02T02:00:00Z', decided: '2026-03-03T02:00:00Z', completed: '2026-03-04T02:00:00Z' });
+        const e = await store.createEvaluation({ caseId: c.id, level: 'satisfied', comment: '很好', scores, at: '2026-03-05T02:00:00.000Z' });
+        expect(e).toEqual({ id: expect.any(Number), caseId: c.id, level: 'satisfied', comment: '很好', scores, evaluatedAt: '2026-03-05T02:00:00.000Z' });
+        expect(await store.findEvaluationByCase(c.id)).toEqual(e);
+        expect(await store.listRectifications({ limit: 10, offset: 0 })).toEqual({ rows: [], total: 0 });
+      });
+
+      it('when a 差评 is saved, then its task is opened with it; a second evaluation is refused and opens no second task', async () => {
+        const f = await seed(store);
+        const c = await finished(f, 1, { registered: '2026-03-02T02:00:00Z', decided: '2026-03-03T02:00:00Z', completed: '2026-03-04T02:00:00Z' });
+        const e = await store.createEvaluation({
+          caseId: c.id, level: 'very_dissatisfied', comment: null, scores, at: '2026-03-05T02:00:00.000Z', rectification: { dueDate: '2026-03-26' },
+        });
+        const page = await store.listRectifications({ limit: 10, offset: 0 });
+        expect(page.total).toBe(1);
+        expect(page.rows[0]).toMatchObject({
+          evaluationId: e.id, caseId: c.id, queryNo: c.queryNo, itemName: '取水许可', departmentId: f.deptA.id, departmentName: '市水利局',
+          windowName: '水利窗口', applicantName: '张三', applicantPhone: '13812345678', level: 'very_dissatisfied', scores,
+          openedAt: '2026-03-05T02:00:00.000Z', dueDate: '2026-03-26', status: 'open', followUp: null, closingNote: null,
+        });
+        expect(await store.findRectification(page.rows[0].id)).toEqual(page.rows[0]);
+        const err = await errorOf(
+          store.createEvaluation({ caseId: c.id, level: 'dissatisfied', comment: null, scores, at: '2026-03-06T02:00:00.000Z', rectification: { dueDate: null } }),
+        );
+        expect(err).toBeInstanceOf(DuplicateEvaluationError);
+        expect((await store.listRectifications({ limit: 10, offset: 0 })).total).toBe(1);
+        expect((await store.findEvaluationByCase(c.id))?.level).toBe('very_dissatisfied');
+      });
+
+      it('when a 回访 is recorded and the task closed, then both are kept; a closed task takes no more changes', async () => {
+        const f = await seed(store);
+        const c = await finished(f, 1, { registered: '2026-03-02T02:00:00Z', decided: '2026-03-03T02:00:00Z', completed: '2026-03-04T02:00:00Z' });
+        await store.createEvaluation({ caseId: c.id, level: 'dissatisfied', comment: null, scores, at: '2026-03-05T02:00:00.000Z', rectification: { dueDate: '2026-03-26' } });
+        const [task] = (await store.listRectifications({ limit: 10, offset: 0 })).rows;
+        expect(await errorOf(store.closeRectification({ id: task.id, note: '未回访', staffId: f.reviewer.id, at: '2026-03-06T02:00:00.000Z' }))).toBeInstanceOf(
+          AppError,
+        );
+        const followed = await store.recordFollowUp({ id: task.id, date: '2026-03-06', result: '已电话回访', staffId: f.reviewer.id, at: '2026-03-06T03:00:00.000Z' });
+        expect(followed.followUp).toEqual({ date: '2026-03-06', result: '已电话回访', byName: '李审查', at: '2026-03-06T03:00:00.000Z' });
+        const closed = await store.closeRectification({ id: task.id, note: '已整改', staffId: f.reviewer.id, at: '2026-03-07T02:00:00.000Z' });
+        expect(closed).toMatchObject({ status: 'closed', closingNote: '已整改', closedByName: '李审查', closedAt: '2026-03-07T02:00:00.000Z' });
+        const again = await errorOf(store.recordFollowUp({ id: task.id, date: '2026-03-08', result: '改', staffId: f.reviewer.id, at: '2026-03-08T02:00:00.000Z' }));
+        expect((again as AppError).status).toBe(409);
+        expect(await errorOf(store.closeRectification({ id: task.id, note: 'x', staffId: f.reviewer.id, at: '2026-03-08T02:00:00.000Z' }))).toBeInstanceOf(AppError);
+        expect(await store.findRectification(task.id)).toEqual(closed);
+      });
+
+      it('when tasks are listed, then open ones come first by deadline (undetermined last), then closed ones; filters by department and status', async () => {
+        const f = await seed(store);
+        const mk = async (n: number, dueDate: string | null, dept: 'A' | 'B' = 'A') => {
+          const c = await finished(
+            f, n, { registered: '2026-03-02T02:00:00Z', decided: '2026-03-03T02:00:00Z', completed: '2026-03-04T02:00:00Z' },
+            { extra: dept === 'B' ? { itemId: f.itemB1.id, departmentId: f.deptB.id, windowId: null } : {} },
+          );
+          await store.createEvaluation({ caseId: c.id, level: 'dissatisfied', comment: null, scores, at: '2026-03-05T02:00:00.000Z', rectification: { dueDate } });
+          return (await store.listRectifications({ limit: 50, offset: 0 })).rows.find((r) => r.caseId === c.id)!;
+        };
+        const closed = await mk(1, '2026-03-10');
+        const late = await mk(2, '2026-03-30');
+        const undetermined = await mk(3, null);
+        const early = await mk(4, '2026-03-20');
+        const other = await mk(5, '2026-03-01', 'B');
+        await store.recordFollowUp({ id: closed.id, date: '2026-03-06', result: '回访', staffId: f.reviewer.id, at: '2026-03-06T02:00:00.000Z' });
+        await store.closeRectification({ id: closed.id, note: '整改', staffId: f.reviewer.id, at: '2026-03-06T03:00:00.000Z' });
+        const all = await store.listRectifications({ limit: 50, offset: 0 });
+        expect(all.rows.map((r) => r.id)).toEqual([other.id, early.id, late.id, undetermined.id, closed.id]);
+        const deptA = await store.listRectifications({ departmentId: f.deptA.id, limit: 2, offset: 0 });
+        expect(deptA).toMatchObject({ total: 4 });
+        expect(deptA.rows.map((r) => r.id)).toEqual([early.id, late.id]);
+        expect(other.windowName).toBeNull();
+        const open = await store.listRectifications({ departmentId: f.deptA.id, status: 'open', limit: 0, offset: 0 });
+        expect(open).toEqual({ rows: [], total: 3 });
+      });
+
+      it('when evaluations are counted for a period, then per department, window and level, with rectified ones', async () => {
+        const f = await seed(store);
+        const t = { registered: '2026-03-02T02:00:00Z', decided: '2026-03-03T02:00:00Z', completed: '2026-03-04T02:00:00Z' };
+        const levels = ['very_satisfied', 'very_satisfied', 'satisfied', 'dissatisfied', 'dissatisfied'] as const;
+        const tasks: number[] = [];
+        for (const [i, level] of levels.entries()) {
+          const c = await finished(f, i + 1, t);
+          await store.createEvaluation({ caseId: c.id, level, comment: null, scores, at: `2026-03-1${i}T02:00:00.000Z`, rectification: level === 'dissatisfied' ? { dueDate: '2026-04-01' } : undefined });
+        }
+        const b = await finished(f, 10, t, { extra: { itemId: f.itemB1.id, departmentId: f.deptB.id, windowId: null } });
+        await store.createEvaluation({ caseId: b.id, level: 'basically_satisfied', comment: null, scores, at: '2026-03-15T02:00:00.000Z' });
+        const outside = await finished(f, 11, t);
+        await store.createEvaluation({ caseId: outside.id, level: 'satisfied', comment: null, scores, at: '2026-04-01T00:00:00.000Z' });
+        tasks.push(...(await store.listRectifications({ limit: 10, offset: 0 })).rows.map((r) => r.id));
+        await store.recordFollowUp({ id: tasks[0], date: '2026-03-20', result: '回访', staffId: f.reviewer.id, at: '2026-03-20T02:00:00.000Z' });
+        await store.closeRectification({ id: tasks[0], note: '整改', staffId: f.reviewer.id, at: '2026-03-20T03:00:00.000Z' });
+
+        const range = { fromAt: '2026-03-01T00:00:00.000Z', toAt: '2026-04-01T00:00:00.000Z' };
+        const rows = await store.evaluationCounts(range);
+        const key = (r: { departmentId: number; windowId: number | null; level: string }) => `${r.departmentId}/${r.windowId}/${r.level}`;
+        expect(Object.fromEntries(rows.map((r) => [key(r), [r.count, r.rectified]]))).toEqual({
+          [`${f.deptA.id}/${f.windowA.id}/very_satisfied`]: [2, 0],
+          [`${f.deptA.id}/${f.windowA.id}/satisfied`]: [1, 0],
+          [`${f.deptA.id}/${f.windowA.id}/dissatisfied`]: [2, 1],
+          [`${f.deptB.id}/null/basically_satisfied`]: [1, 0],
+        });
+        expect((await store.evaluationCounts({ ...range, departmentId: f.deptB.id })).map(key)).toEqual([`${f.deptB.id}/null/basically_satisfied`]);
+      });
+
+      it('when decisions are counted, then per department and window, with on-time and known counts from the decision', async () => {
+        const f = await seed(store);
+        await finished(f, 1, { registered: '2026-03-02T02:00:00Z', decided: '2026-03-03T02:00:00Z' }, { onTime: true });
+        await finished(f, 2, { registered: '2026-03-02T02:00:00Z', decided: '2026-03-04T02:00:00Z' }, { onTime: false, deny: true });
+        await finished(f, 3, { registered: '2026-03-02T02:00:00Z', decided: '2026-03-05T02:00:00Z' }, { onTime: null });
+        await finished(f, 4, { registered: '2026-03-02T02:00:00Z', decided: '2026-02-28T02:00:00Z' }, { onTime: true });
+        const c = await store.registerCase(newCase(f, 5));
+        await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: '2026-03-06T02:00:00.000Z' }));
+        const rows = await store.decisionCounts({ fromAt: '2026-03-01T00:00:00.000Z', toAt: '2026-04-01T00:00:00.000Z' });
+        expect(rows).toEqual([{ departmentId: f.deptA.id, windowId: f.windowA.id, decided: 3, onTime: 1, onTimeKnown: 2 }]);
+        expect(await store.decisionCounts({ departmentId: f.deptB.id, fromAt: '2026-03-01T00:00:00.000Z', toAt: '2026-04-01T00:00:00.000Z' })).toEqual([]);
+      });
+
+      it('when case statistics are asked for, then registered, completed, stages now and Beijing months come back', async () => {
+        const f = await seed(store);
+        // 2026-02-28T17:00Z is 2026-03-01 01:00 in Beijing: March.
+        await finished(f, 1, { registered: '2026-02-28T17:00:00Z', decided: '2026-03-03T02:00:00Z', completed: '2026-03-31T17:00:00Z' });
+        await finished(f, 2, { registered: '2026-03-10T02:00:00Z', decided: '2026-03-12T02:00:00Z', completed: '2026-03-13T02:00:00Z' });
+        await store.registerCase(newCase(f, 3, { at: '2026-04-02T02:00:00.000Z' }));
+        await store.registerCase(newCase(f, 4, { at: '2026-02-10T02:00:00.000Z', itemId: f.itemB1.id, departmentId: f.deptB.id }));
+        const range = { fromAt: '2026-02-28T16:00:00.000Z', toAt: '2026-04-30T16:00:00.000Z' };
+        expect(await store.caseStatistics(range)).toEqual({
+          registered: 3,
+          completed: 2,
+          byStage: expect.arrayContaining([{ stage: 'completed', count: 2 }, { stage: 'submitted', count: 2 }]),
+          registeredByMonth: [{ month: '2026-03', count: 2 }, { month: '2026-04', count: 1 }],
+          completedByMonth: [{ month: '2026-03', count: 1 }, { month: '2026-04', count: 1 }],
+        });
+        const b = await store.caseStatistics({ ...range, departmentId: f.deptB.id });
+        expect(b).toEqual({ registered: 0, completed: 0, byStage: [{ stage: 'submitted', count: 1 }], registeredByMonth: [], completedByMonth: [] });
+      });
+
+      it('when decision durations are listed, then only accepted cases decided in the range, with the acceptance instant', async () => {
+        const f = await seed(store);
+        await finished(f, 1, { registered: '2026-03-02T02:00:00Z', accepted: '2026-03-03T02:00:00Z', decided: '2026-03-09T02:00:00Z' });
+        await finished(f, 2, { registered: '2026-03-02T02:00:00Z', accepted: '2026-03-03T02:00:00Z', decided: '2026-05-09T02:00:00Z' });
+        const na = await store.registerCase(newCase(f, 3));
+        await store.advanceCase(
+          advanceOf(na, f.reviewer.id, { to: 'not_accepted', at: '2026-03-04T02:00:00.000Z', reason: '不属于本机关', decision: { decisionNo: null, decidedAt: '2026-03-04T02:00:00.000Z' } }),
+        );
+        const rows = await store.listDecisionDurations({ fromAt: '2026-03-01T00:00:00.000Z', toAt: '2026-04-01T00:00:00.000Z' });
+        expect(rows).toEqual([
+          {
+            itemId: f.itemA1.id, itemCode: 'SL-001', itemName: '取水许可', registeredAt: '2026-03-02T02:00:00.000Z',
+            acceptedAt: '2026-03-03T02:00:00.000Z', decidedAt: '2026-03-09T02:00:00.000Z', deemedAccepted: false,
+          },
+        ]);
       });
     });
   });

@@ -48,6 +48,7 @@ describe('OpenAPI description', () => {
       loginLimiter: {} as never,
       detailLimiter: {} as never,
       secret: 'x',
+      evaluationLimiter: {} as never,
     });
     const actual = routerRoutes(router);
     expect(actual.length).toBeGreaterThanOrEqual(7);

@@ -43,6 +43,7 @@ describe('public pages', () => {
     expect(res.text).not.toContain('请补齐取水工程平面图');
     expect(res.text).toContain('联系电话后四位');
     expect(res.text).toContain('已收件');
+    expect(res.text).not.toContain('/evaluate?no=');
     expect(res.text).not.toContain('张三丰');
     expect(res.text).not.toContain(personApplicant().idNumber);
     expect(res.text).not.toContain(personApplicant().phone);

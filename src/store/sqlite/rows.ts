@@ -27,6 +27,7 @@ import type {
   Material,
   MaterialForm,
 } from '../../domain/catalog';
+import type { Evaluation, EvaluationLevel, Rectification } from '../../domain/evaluation';
 
 /** snake_case rows stay here; everything above the store sees camelCase objects. */
 type Row = Record<string, unknown>;
@@ -360,5 +361,57 @@ export function toOutboxMessage(r: Row): OutboxMessage {
     lastError: optStr(r.last_error),
     createdAt: str(r.created_at),
     sentAt: optStr(r.sent_at),
+  };
+}
+
+export function toEvaluation(r: Row): Evaluation {
+  return {
+    id: num(r.id),
+    caseId: num(r.case_id),
+    level: str(r.level) as EvaluationLevel,
+    comment: optStr(r.comment),
+    scores: { efficiency: num(r.score_efficiency), quality: num(r.score_quality), attitude: num(r.score_attitude) },
+    evaluatedAt: str(r.evaluated_at),
+  };
+}
+
+export const RECTIFICATION_COLUMNS = `r.*, c.query_no, i.name AS item_name, d.name AS dept_name, w.name AS window_name,
+  c.applicant_name, c.applicant_phone, e.level, e.comment, e.score_efficiency, e.score_quality, e.score_attitude,
+  e.evaluated_at, fs.display_name AS follow_up_by_name, cs.display_name AS closed_by_name`;
+export const RECTIFICATION_JOINS = `JOIN evaluations e ON e.id = r.evaluation_id JOIN cases c ON c.id = r.case_id
+  JOIN items i ON i.id = c.item_id JOIN departments d ON d.id = r.department_id LEFT JOIN windows w ON w.id = c.window_id
+  LEFT JOIN staff fs ON fs.id = r.follow_up_by LEFT JOIN staff cs ON cs.id = r.closed_by`;
+
+export function toRectification(r: Row): Rectification {
+  return {
+    id: num(r.id),
+    evaluationId: num(r.evaluation_id),
+    caseId: num(r.case_id),
+    queryNo: str(r.query_no),
+    itemName: str(r.item_name),
+    departmentId: num(r.department_id),
+    departmentName: str(r.dept_name),
+    windowName: optStr(r.window_name),
+    applicantName: str(r.applicant_name),
+    applicantPhone: str(r.applicant_phone),
+    level: str(r.level) as EvaluationLevel,
+    comment: optStr(r.comment),
+    scores: { efficiency: num(r.score_efficiency), quality: num(r.score_quality), attitude: num(r.score_attitude) },
+    evaluatedAt: str(r.evaluated_at),
+    openedAt: str(r.opened_at),
+    dueDate: optStr(r.due_date),
+    status: str(r.status) as Rectification['status'],
+    followUp:
+      r.follow_up_date === null
+        ? null
+        : {
+            date: str(r.follow_up_date),
+            result: str(r.follow_up_result),
+            byName: str(r.follow_up_by_name),
+            at: str(r.follow_up_at),
+          },
+    closingNote: optStr(r.closing_note),
+    closedByName: optStr(r.closed_by_name),
+    closedAt: optStr(r.closed_at),
   };
 }

@@ -2,8 +2,10 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { diffFields, type FileSlot, type ItemGuide } from '../../domain/catalog';
-import { NotFoundError, StaleVersionError } from '../../domain/errors';
+import { ConflictError, NotFoundError, StaleVersionError } from '../../domain/errors';
 import type { AuditEntry, FileRecord, Intermediary, ItemChange, Law } from '../../domain/catalog';
+import type { Evaluation, Rectification } from '../../domain/evaluation';
+import type { Stage } from '../../domain/stages';
 import type {
   BulletinEntry,
   CalendarOverrideRecord,
@@ -23,7 +25,15 @@ import { MIGRATIONS_DIR } from '../../paths';
 import { migrateSqlite } from '../migrate';
 import {
   DuplicateKeyError,
+  DuplicateEvaluationError,
   DuplicateQueryNoError,
+  type CaseStatistics,
+  type DecisionCountRow,
+  type DecisionDuration,
+  type EvaluationCountRow,
+  type NewEvaluation,
+  type RectificationFilter,
+  type StatsScope,
   PendingExtensionExistsError,
   type Actor,
   type AdvanceCase,
@@ -82,6 +92,10 @@ import {
   toItemDetails,
   toLaw,
   toMaterial,
+  RECTIFICATION_COLUMNS,
+  RECTIFICATION_JOINS,
+  toEvaluation,
+  toRectification,
 } from './rows';
 import { bulletinOrderKey, instantKey, KEY_MAX, KEY_MIN, matchExpression, registerSearchFunctions } from './search-index';
 
@@ -853,7 +867,9 @@ export class SqliteStore implements Store {
   async advanceCase(a: AdvanceCase): Promise<Case> {
     const update = this.stmt(
       `UPDATE cases SET stage = ?, version = version + 1, updated_at = ?,
-         decision_no = COALESCE(?, decision_no), decided_at = COALESCE(?, decided_at), ${CLOCK_ASSIGNMENTS}
+         decision_no = COALESCE(?, decision_no), decided_at = COALESCE(?, decided_at),
+         decision_due_date = CASE WHEN ? IS NULL THEN decision_due_date ELSE ? END,
+         decided_on_time = CASE WHEN ? IS NULL THEN decided_on_time ELSE ? END, ${CLOCK_ASSIGNMENTS}
        WHERE id = ? AND version = ? AND stage = ?`,
     );
     const insertEvent = this.stmt(
@@ -873,6 +889,11 @@ export class SqliteStore implements Store {
           e.at,
           a.decision?.decisionNo ?? null,
           a.decision?.decidedAt ?? null,
+          // A decision replaces both (NULL when its due date was undetermined); other moves keep them.
+          a.decision ? 1 : null,
+          a.decision?.dueDate ?? null,
+          a.decision ? 1 : null,
+          a.decision ? onTimeParam(a.decision.onTime) : null,
           ...clockParams(a.clock),
           a.caseId,
           a.expectedVersion,
@@ -1182,6 +1203,186 @@ export class SqliteStore implements Store {
     ).get(count) as { value: number };
     return row.value;
   }
+  async createEvaluation(e: NewEvaluation): Promise<Evaluation> {
+    const insertEvaluation = this.stmt(
+      `INSERT INTO evaluations (case_id, level, comment, score_efficiency, score_quality, score_attitude, evaluated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertTask = this.stmt(
+      `INSERT INTO rectifications (evaluation_id, case_id, department_id, opened_at, due_date)
+       SELECT ?, id, department_id, ?, ? FROM cases WHERE id = ?`,
+    );
+    const run = this.db.transaction(() => {
+      const id = Number(
+        insertEvaluation.run(e.caseId, e.level, e.comment, e.scores.efficiency, e.scores.quality, e.scores.attitude, e.at)
+          .lastInsertRowid,
+      );
+      if (e.rectification && insertTask.run(id, e.at, e.rectification.dueDate, e.caseId).changes !== 1) {
+        throw new Error('rectification task not written: case missing');
+      }
+      return id;
+    });
+    try {
+      run.immediate();
+    } catch (err) {
+      if (isUniqueViolation(err, 'evaluations.case_id')) throw new DuplicateEvaluationError();
+      throw err;
+    }
+    return (await this.findEvaluationByCase(e.caseId)) as Evaluation;
+  }
+
+  async findEvaluationByCase(caseId: number): Promise<Evaluation | null> {
+    return this.get('SELECT * FROM evaluations WHERE case_id = ?', toEvaluation, caseId);
+  }
+
+  async listRectifications(f: RectificationFilter) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.departmentId !== undefined) {
+      where.push('r.department_id = ?');
+      params.push(f.departmentId);
+    }
+    if (f.status !== undefined) {
+      where.push('r.status = ?');
+      params.push(f.status);
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM rectifications r ${whereSql}`).get(...params) as { n: number }).n;
+    const rows =
+      f.limit > 0
+        ? this.all(
+            `SELECT ${RECTIFICATION_COLUMNS} FROM rectifications r ${RECTIFICATION_JOINS} ${whereSql}
+             ORDER BY r.status = 'closed', CASE WHEN r.status = 'open' THEN COALESCE(r.due_date, '9999-12-31') END,
+               r.closed_at DESC, r.id LIMIT ? OFFSET ?`,
+            toRectification,
+            ...params,
+            f.limit,
+            f.offset,
+          )
+        : [];
+    return { rows, total };
+  }
+
+  async findRectification(id: number): Promise<Rectification | null> {
+    return this.get(`SELECT ${RECTIFICATION_COLUMNS} FROM rectifications r ${RECTIFICATION_JOINS} WHERE r.id = ?`, toRectification, id);
+  }
+
+  async recordFollowUp(r: { id: number; date: string; result: string; staffId: number; at: string }) {
+    const changed = this.stmt(
+      `UPDATE rectifications SET follow_up_date = ?, follow_up_result = ?, follow_up_by = ?, follow_up_at = ?
+       WHERE id = ? AND status = 'open'`,
+    ).run(r.date, r.result, r.staffId, r.at, r.id).changes;
+    if (changed !== 1) throw new ConflictError('rectification_closed', '该整改任务已办结，不能再修改回访记录');
+    return (await this.findRectification(r.id)) as Rectification;
+  }
+
+  async closeRectification(r: { id: number; note: string; staffId: number; at: string }) {
+    const changed = this.stmt(
+      `UPDATE rectifications SET status = 'closed', closing_note = ?, closed_by = ?, closed_at = ?
+       WHERE id = ? AND status = 'open' AND follow_up_date IS NOT NULL`,
+    ).run(r.note, r.staffId, r.at, r.id).changes;
+    if (changed !== 1) throw new ConflictError('rectification_not_closable', '该整改任务已办结或尚未记录回访');
+    return (await this.findRectification(r.id)) as Rectification;
+  }
+
+  async evaluationCounts(q: StatsScope): Promise<EvaluationCountRow[]> {
+    const dept = q.departmentId !== undefined ? 'AND c.department_id = ?' : '';
+    return this.all(
+      `SELECT c.department_id, c.window_id, e.level, COUNT(*) AS n,
+         COALESCE(SUM(CASE WHEN r.status = 'closed' THEN 1 ELSE 0 END), 0) AS rectified
+       FROM evaluations e JOIN cases c ON c.id = e.case_id LEFT JOIN rectifications r ON r.evaluation_id = e.id
+       WHERE e.evaluated_at >= ? AND e.evaluated_at < ? ${dept}
+       GROUP BY c.department_id, c.window_id, e.level ORDER BY c.department_id, c.window_id, e.level`,
+      (r) => ({
+        departmentId: r.department_id as number,
+        windowId: (r.window_id as number | null) ?? null,
+        level: r.level as EvaluationCountRow['level'],
+        count: r.n as number,
+        rectified: r.rectified as number,
+      }),
+      ...scopeParams(q),
+    );
+  }
+
+  async decisionCounts(q: StatsScope): Promise<DecisionCountRow[]> {
+    const dept = q.departmentId !== undefined ? 'AND c.department_id = ?' : '';
+    return this.all(
+      `SELECT c.department_id, c.window_id, COUNT(*) AS decided,
+         SUM(CASE WHEN c.decided_on_time = 1 THEN 1 ELSE 0 END) AS on_time,
+         SUM(CASE WHEN c.decided_on_time IS NOT NULL THEN 1 ELSE 0 END) AS known
+       FROM cases c WHERE c.decided_at >= ? AND c.decided_at < ? ${dept}
+       GROUP BY c.department_id, c.window_id ORDER BY c.department_id, c.window_id`,
+      (r) => ({
+        departmentId: r.department_id as number,
+        windowId: (r.window_id as number | null) ?? null,
+        decided: r.decided as number,
+        onTime: r.on_time as number,
+        onTimeKnown: r.known as number,
+      }),
+      ...scopeParams(q),
+    );
+  }
+
+  async caseStatistics(q: StatsScope): Promise<CaseStatistics> {
+    const dept = q.departmentId !== undefined ? 'AND c.department_id = ?' : '';
+    const params = scopeParams(q);
+    const n = (sql: string, ...p: unknown[]) => (this.stmt(sql).get(...p) as { n: number }).n;
+    const byMonth = (r: Row) => ({ month: r.month as string, count: r.n as number });
+    // Months are Beijing months: UTC+8 has had no daylight saving since 1991.
+    const completedFrom = `FROM stage_events e JOIN cases c ON c.id = e.case_id
+       WHERE e.to_stage = 'completed' AND e.at >= ? AND e.at < ? ${dept}`;
+    return {
+      registered: n(`SELECT COUNT(*) AS n FROM cases c WHERE c.registered_at >= ? AND c.registered_at < ? ${dept}`, ...params),
+      completed: n(`SELECT COUNT(*) AS n ${completedFrom}`, ...params),
+      byStage: this.all(
+        `SELECT c.stage, COUNT(*) AS n FROM cases c ${q.departmentId !== undefined ? 'WHERE c.department_id = ?' : ''}
+         GROUP BY c.stage`,
+        (r) => ({ stage: r.stage as Stage, count: r.n as number }),
+        ...(q.departmentId !== undefined ? [q.departmentId] : []),
+      ),
+      registeredByMonth: this.all(
+        `SELECT strftime('%Y-%m', c.registered_at, '+8 hours') AS month, COUNT(*) AS n FROM cases c
+         WHERE c.registered_at >= ? AND c.registered_at < ? ${dept} GROUP BY month ORDER BY month`,
+        byMonth,
+        ...params,
+      ),
+      completedByMonth: this.all(
+        `SELECT strftime('%Y-%m', e.at, '+8 hours') AS month, COUNT(*) AS n ${completedFrom} GROUP BY month ORDER BY month`,
+        byMonth,
+        ...params,
+      ),
+    };
+  }
+
+  async listDecisionDurations(q: StatsScope): Promise<DecisionDuration[]> {
+    const dept = q.departmentId !== undefined ? 'AND c.department_id = ?' : '';
+    return this.all(
+      `SELECT c.item_id, i.code AS item_code, i.name AS item_name, c.registered_at, c.decided_at, c.deemed_accepted,
+         (SELECT MIN(e.at) FROM stage_events e WHERE e.case_id = c.id AND e.to_stage = 'accepted') AS accepted_at
+       FROM cases c JOIN items i ON i.id = c.item_id
+       WHERE c.decided_at >= ? AND c.decided_at < ? ${dept}
+         AND EXISTS (SELECT 1 FROM stage_events e WHERE e.case_id = c.id AND e.to_stage = 'accepted')
+       ORDER BY i.code, c.decided_at`,
+      (r) => ({
+        itemId: r.item_id as number,
+        itemCode: r.item_code as string,
+        itemName: r.item_name as string,
+        registeredAt: r.registered_at as string,
+        acceptedAt: r.accepted_at as string,
+        decidedAt: r.decided_at as string,
+        deemedAccepted: r.deemed_accepted === 1,
+      }),
+      ...scopeParams(q),
+    );
+  }
+}
+
+function scopeParams(q: StatsScope): unknown[] {
+  return q.departmentId !== undefined ? [q.fromAt, q.toAt, q.departmentId] : [q.fromAt, q.toAt];
+}
+
+function onTimeParam(v: boolean | null | undefined): number | null {
+  return v === true ? 1 : v === false ? 0 : null;
 }
 
 /** Duck-typed: under Jest, better-sqlite3's SqliteError may come from another realm's Error. */
