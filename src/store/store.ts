@@ -275,16 +275,7 @@ export interface ItemSearchResult extends Page<Item> {
   byCategory: { category: string; count: number }[];
 }
 
-export interface NewLaw {
-  title: string;
-  issuer: string;
-  docNo: string;
-  level: LawLevel;
-  effectiveDate: string;
-  status: LawStatus;
-  repealedDate: string | null;
-  body: string;
-}
+export type NewLaw = Omit<Law, 'id'>;
 
 export interface LawFilter {
   q?: string;

@@ -1,23 +1,13 @@
 /** Open data files of the results bulletin: CSV (RFC 4180, for Excel) and JSON. */
 import { beijingDate } from '../domain/beijing-time';
 import type { BulletinEntry } from '../domain/model';
+import { CSV_BOM, csvCell, csvRow } from './csv';
 
 /** Excel reads a UTF-8 CSV as the local code page (GBK) unless it starts with a byte order mark. */
-export const UTF8_BOM = '\uFEFF';
+export const UTF8_BOM = CSV_BOM;
+export { csvCell };
 
-// A cell starting with one of these is run as a formula by Excel and LibreOffice (CSV injection).
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One RFC 4180 field: quoted when it holds a comma, quote or line break; quotes doubled. */
-export function csvCell(value: string | number | null): string {
-  let s = value === null ? '' : String(value);
-  if (FORMULA_START.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLine(values: Array<string | number | null>): string {
-  return values.map(csvCell).join(',') + '\r\n';
-}
+const csvLine = csvRow;
 
 export const BULLETIN_CSV_HEADER = csvLine([
   '公告编号',
