@@ -1,0 +1,81 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface IntegrityProblem {
+  check: string;
+  detail: string;
+}
+
+/**
+ * SQLite's own checks plus the domain invariants that must hold after any crash: every case's
+ * stage is its last stage event's target, and every approval of a public item has its bulletin entry.
+ */
+export function checkSqliteIntegrity(db: Database.Database, limit = 100): IntegrityProblem[] {
+  const problems: IntegrityProblem[] = [];
+  for (const r of db.pragma('integrity_check') as { integrity_check: string }[]) {
+    if (r.integrity_check !== 'ok') problems.push({ check: 'integrity_check', detail: r.integrity_check });
+  }
+  for (const r of db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]) {
+    problems.push({ check: 'foreign_key_check', detail: `${r.table} row ${r.rowid} points at a missing ${r.parent}` });
+  }
+  const stageMismatch = db
+    .prepare(
+      `SELECT c.query_no, c.stage, e.to_stage FROM cases c
+       LEFT JOIN stage_events e ON e.case_id = c.id AND e.kind = 'stage'
+         AND e.seq = (SELECT MAX(seq) FROM stage_events WHERE case_id = c.id AND kind = 'stage')
+       WHERE e.to_stage IS NULL OR e.to_stage <> c.stage LIMIT ?`,
+    )
+    .all(limit) as { query_no: string; stage: string; to_stage: string | null }[];
+  for (const r of stageMismatch) {
+    problems.push({
+      check: 'case_stage',
+      detail: `case ${r.query_no} is ${r.stage} but its last stage event says ${r.to_stage ?? '(none)'}`,
+    });
+  }
+  const missingBulletin = db
+    .prepare(
+      `SELECT c.query_no FROM cases c JOIN items i ON i.id = c.item_id
+       WHERE i.results_public = 1 AND c.decision_no IS NOT NULL
+         AND EXISTS (SELECT 1 FROM stage_events e WHERE e.case_id = c.id AND e.to_stage = 'approved')
+         AND NOT EXISTS (SELECT 1 FROM bulletin_entries b WHERE b.case_id = c.id) LIMIT ?`,
+    )
+    .all(limit) as { query_no: string }[];
+  for (const r of missingBulletin) {
+    problems.push({ check: 'bulletin', detail: `approval of case ${r.query_no} has no bulletin entry (第四十条)` });
+  }
+  return problems;
+}
+
+/** Online backup (SQLite backup API): consistent while the server keeps writing. */
+export async function backupSqlite(sourceFile: string, targetFile: string): Promise<void> {
+  fs.mkdirSync(path.dirname(path.resolve(targetFile)), { recursive: true });
+  const db = new Database(sourceFile, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(targetFile);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Replaces the database with a backup (server stopped): the backup must pass the checks first;
+ * the current file is kept beside it as `.before-restore`.
+ */
+export function restoreSqlite(backupFile: string, targetFile: string): IntegrityProblem[] {
+  const candidate = new Database(backupFile, { readonly: true, fileMustExist: true });
+  let problems: IntegrityProblem[];
+  try {
+    const hasSchema = candidate
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get();
+    problems = hasSchema ? checkSqliteIntegrity(candidate) : [{ check: 'schema', detail: 'not a Permit Tracker database' }];
+  } finally {
+    candidate.close();
+  }
+  if (problems.length > 0) return problems;
+  if (fs.existsSync(targetFile)) fs.copyFileSync(targetFile, `${targetFile}.before-restore`);
+  for (const suffix of ['-wal', '-shm']) fs.rmSync(`${targetFile}${suffix}`, { force: true });
+  fs.copyFileSync(backupFile, targetFile);
+  return [];
+}

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { backupSqlite, checkSqliteIntegrity, restoreSqlite } from '../../src/store/sqlite/maintenance';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { apiToken, createTestApp, orgApplicant, type TestApp } from '../helpers/test-app';
+
+describe('backup, restore and the integrity check', () => {
+  let t: TestApp;
+  let token: string;
+  beforeEach(async () => {
+    t = await createTestApp();
+    token = await apiToken(t.app, 'water');
+  });
+  afterEach(() => t.cleanup());
+
+  const register = () =>
+    request(t.app).post('/api/v1/cases').set('Authorization', `Bearer ${token}`).send({ itemCode: 'SLJ-001', applicant: orgApplicant() });
+  const dir = () => path.dirname(t.config.databaseFile);
+
+  it('when a backup runs while cases are being registered, then the restored copy has every case acknowledged before it', async () => {
+    const before = await Promise.all(Array.from({ length: 20 }, register));
+    const during = Promise.all(Array.from({ length: 20 }, register));
+    const backupFile = path.join(dir(), 'backup', 'tracker-backup.sqlite');
+    await backupSqlite(t.config.databaseFile, backupFile);
+    await during;
+    const restoredFile = path.join(dir(), 'restored.sqlite');
+    expect(restoreSqlite(backupFile, restoredFile)).toEqual([]);
+    const restored = new SqliteStore({ file: restoredFile });
+    try {
+      for (const res of before) {
+        expect(res.status).toBe(201);
+        expect(await restored.findCaseByQueryNo(res.body.queryNo)).not.toBeNull();
+      }
+      expect(checkSqliteIntegrity(restored.db)).toEqual([]);
+    } finally {
+      await restored.close();
+    }
+  });
+
+  it('the check finds a case whose stage disagrees with its log, and an approval missing from the bulletin', async () => {
+    const q = (await register().expect(201)).body.queryNo as string;
+    await request(t.app).post(`/api/v1/cases/${q}/transitions`).set('Authorization', `Bearer ${token}`).send({ to: 'accepted' }).expect(200);
+    const q2 = (await register().expect(201)).body.queryNo as string;
+    await request(t.app).post(`/api/v1/cases/${q2}/transitions`).set('Authorization', `Bearer ${token}`).send({ to: 'accepted' }).expect(200);
+    await request(t.app)
+      .post(`/api/v1/cases/${q2}/transitions`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ to: 'approved', decisionNo: '衢水许〔2026〕1号' })
+      .expect(200);
+    expect(checkSqliteIntegrity(t.store.db)).toEqual([]);
+    t.store.db.prepare("UPDATE cases SET stage = 'approved' WHERE query_no = ?").run(q);
+    t.store.db.prepare('DELETE FROM bulletin_entries').run();
+    const problems = checkSqliteIntegrity(t.store.db);
+    expect(problems.map((p) => p.check).sort()).toEqual(['bulletin', 'case_stage']);
+    expect(problems.find((p) => p.check === 'case_stage')?.detail).toContain(q);
+    expect(problems.find((p) => p.check === 'bulletin')?.detail).toContain(q2);
+  });
+
+  it('restore refuses a file that is not a tracker database, and keeps the current one', () => {
+    const bogus = path.join(dir(), 'bogus.sqlite');
+    const other = new SqliteStore({ file: path.join(dir(), 'x.sqlite') });
+    other.db.exec('DROP TABLE schema_migrations');
+    other.db.close();
+    fs.copyFileSync(path.join(dir(), 'x.sqlite'), bogus);
+    const target = path.join(dir(), 'target.sqlite');
+    fs.writeFileSync(target, 'current');
+    expect(restoreSqlite(bogus, target)).toEqual([{ check: 'schema', detail: 'not a Permit Tracker database' }]);
+    expect(fs.readFileSync(target, 'utf8')).toBe('current');
+  });
+});
