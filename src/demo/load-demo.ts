@@ -73,7 +73,7 @@ function prng(seed: number) {
 }
 
 /** Loads departments, windows, accounts, items and ~50 cases into an empty database. */
-export async function loadDemoData(deps: Deps, password: string, caseCount = 48): Promise<void> {
+export async function loadDemoData(deps: Deps, password: string, caseCount = 48, pastApprovals = 100): Promise<void> {
   const { store } = deps;
   const rand = prng(20141231);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
@@ -118,7 +118,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
     materialIds.set(i.code, ((await store.findItemGuide(i.code))?.materials ?? []).filter((m) => m.required).map((m) => m.id));
   }
   const decisionSerial = new Map<string, number>();
-  const completed: { queryNo: string; phone: string; at: number }[] = [];
+  const completed: { queryNo: string; phone: string; at: number; level?: EvaluationLevel }[] = [];
   for (let n = 0; n < caseCount; n++) {
     const item = openItems[n % openItems.length];
     const path = PATHS[n % PATHS.length];
@@ -154,9 +154,37 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48)
     if (last === 'completed') completed.push({ queryNo: c.queryNo, phone: applicant.phone, at: now });
   }
 
+  // A year of earlier approvals, so the results bulletin (许可结果公告) reads like a working center's.
+  const publicItems = openItems.filter((i) => i.resultsPublic ?? true);
+  const PAST: Stage[] = ['accepted', 'under_review', 'approved', 'certificate_issued', 'completed'];
+  for (let k = 0; k < pastApprovals; k++) {
+    const item = publicItems[k % publicItems.length];
+    const staff = staffByDept.get(item.department) ?? (admin as Staff);
+    now = realNow - (80 + rand() * 280) * DAY;
+    const phone = fakeLandline(rand);
+    const c = await registerCase(replay, staff, {
+      itemCode: item.code,
+      applicant: { name: pick(DEMO_ORGANIZATIONS), kind: 'organization', idNumber: fakeCreditCode(rand), phone },
+      projectName: pick(DEMO_PROJECTS),
+      materialsReceived: materialIds.get(item.code),
+    });
+    for (const to of PAST) {
+      now += (0.5 + rand() * 3) * DAY;
+      const serial = (decisionSerial.get(item.code) ?? 0) + 1;
+      if (to === 'approved') decisionSerial.set(item.code, serial);
+      const year = beijingDate(new Date(now)).slice(0, 4);
+      await advanceCase(replay, staff, c.queryNo, {
+        to,
+        decisionNo: to === 'approved' ? `${item.decisionPrefix}〔${year}〕${String(serial).padStart(3, '0')}号` : undefined,
+      });
+    }
+    const r = rand();
+    completed.push({ queryNo: c.queryNo, phone, at: now, level: r < 0.6 ? 'very_satisfied' : r < 0.9 ? 'satisfied' : 'basically_satisfied' });
+  }
+
   // The applicants of completed cases rate them a day or two later (一事一评).
   for (const [i, done] of completed.entries()) {
-    const level = DEMO_LEVELS[i % DEMO_LEVELS.length];
+    const level = done.level ?? DEMO_LEVELS[i % DEMO_LEVELS.length];
     now = Math.min(done.at + (0.5 + rand() * 1.5) * DAY, latest);
     const good = level === 'very_satisfied' || level === 'satisfied';
     const score = () => (good ? 4 + Math.round(rand()) : level === 'basically_satisfied' ? 3 : 1 + Math.round(rand()));
