@@ -46,9 +46,17 @@ export interface PublicCaseView {
   /** Detail tier only: what the applicant still has to hand in, and the documents issued. */
   missingMaterials: string[];
   documents: DocumentKind[];
+  /** Head of the case's tamper-evident event chain (null if not computed). */
+  chainHead: string | null;
 }
 
-export function toPublicCaseView(c: Case, events: StageEvent[], ctx: ClockContext, tier: Tier = 'summary'): PublicCaseView {
+export function toPublicCaseView(
+  c: Case,
+  events: StageEvent[],
+  ctx: ClockContext,
+  tier: Tier = 'summary',
+  chainHead: string | null = null,
+): PublicCaseView {
   const explanation = clockOfCase(c, events, ctx.cal, ctx.today);
   const detail = tier === 'detail';
   const lastSupplement = [...events].reverse().find((e) => e.kind === 'stage' && e.toStage === 'supplement_requested');
@@ -83,6 +91,7 @@ export function toPublicCaseView(c: Case, events: StageEvent[], ctx: ClockContex
     })),
     missingMaterials: detail && c.stage === 'supplement_requested' && lastSupplement ? missingMaterialsOf(lastSupplement.note) : [],
     documents: detail ? availableDocuments(events) : [],
+    chainHead,
   };
 }
 
@@ -102,11 +111,12 @@ function detailNote(e: StageEvent): string | null {
 }
 
 async function viewOf(deps: Deps, c: Case, tier: Tier): Promise<PublicCaseView> {
-  const [events, ctx] = await Promise.all([
+  const [events, ctx, head] = await Promise.all([
     deps.store.listStageEvents(c.id),
     clockContext(deps.calendars, deps.clock.now(), deps.config.dueSoonDays),
+    deps.store.chainHead(c.id),
   ]);
-  return toPublicCaseView(c, events, ctx, tier);
+  return toPublicCaseView(c, events, ctx, tier, head);
 }
 
 export async function lookupCase(deps: Deps, raw: unknown): Promise<PublicCaseView> {

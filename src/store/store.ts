@@ -471,6 +471,8 @@ export interface Store {
   registerCase(c: NewCase): Promise<Case>;
   findCaseByQueryNo(queryNo: string): Promise<Case | null>;
   listStageEvents(caseId: number): Promise<StageEvent[]>;
+  /** The hash of the case's last stage event: the head of its tamper-evident chain. */
+  chainHead(caseId: number): Promise<string | null>;
   /**
    * Moves the case if its version is still `expectedVersion`, appending the stage event
    * (and the bulletin entry, if given) in one transaction. Throws StaleVersionError otherwise.

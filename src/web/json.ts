@@ -87,6 +87,7 @@ export function publicCaseJson(v: PublicCaseView) {
     decisionNo: v.decisionNo,
     decidedAt: v.decidedAt,
     version: v.version,
+    timelineHash: v.chainHead,
     ...clockJson(v.clock),
     timeline: v.timeline.map((t) => ({
       stage: stageJson(t.stage),

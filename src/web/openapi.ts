@@ -153,6 +153,7 @@ export const openApiDocument = {
           decisionNo: { type: ['string', 'null'] },
           decidedAt: { type: ['string', 'null'], format: 'date-time' },
           version: { type: 'integer' },
+          timelineHash: { type: ['string', 'null'], description: '办理记录哈希链的链头（SHA-256），用于核对记录未被改动' },
           ...clockProperties,
           timeline: {
             type: 'array',

@@ -69,3 +69,40 @@ describe('backup, restore and the integrity check', () => {
     expect(fs.readFileSync(target, 'utf8')).toBe('current');
   });
 });
+
+describe('the hash chain of stage events', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(() => t.cleanup());
+
+  it('links every event, shows the head publicly, and the check names the first broken link after an edit', async () => {
+    const token = await apiToken(t.app, 'water');
+    const q = (
+      await request(t.app).post('/api/v1/cases').set('Authorization', `Bearer ${token}`).send({ itemCode: 'SLJ-001', applicant: orgApplicant() }).expect(201)
+    ).body.queryNo as string;
+    for (const to of ['accepted', 'under_review']) {
+      await request(t.app).post(`/api/v1/cases/${q}/transitions`).set('Authorization', `Bearer ${token}`).send({ to, note: `${to} 意见` }).expect(200);
+    }
+    const rows = t.store.db.prepare('SELECT seq, hash FROM stage_events ORDER BY seq').all() as { seq: number; hash: string }[];
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
+    const api = await request(t.app).get(`/api/v1/cases/${q}`).expect(200);
+    expect(api.body.timelineHash).toBe(rows[2].hash);
+    const page = await request(t.app).get(`/lookup?no=${q}`).expect(200);
+    expect(page.text).toContain(rows[2].hash.slice(0, 16));
+    expect(checkSqliteIntegrity(t.store.db)).toEqual([]);
+
+    // Someone with the database file drops the guard and rewrites the second event's note.
+    t.store.db.exec('DROP TRIGGER stage_events_no_update');
+    t.store.db.prepare("UPDATE stage_events SET note = '改过的意见' WHERE seq = 2").run();
+    const problems = checkSqliteIntegrity(t.store.db);
+    expect(problems).toEqual([{ check: 'hash_chain', detail: `case ${q}: stage event #2 does not match its hash (first broken link)` }]);
+  });
+
+  it('a stored hash cannot be overwritten through the database', async () => {
+    const token = await apiToken(t.app, 'water');
+    await request(t.app).post('/api/v1/cases').set('Authorization', `Bearer ${token}`).send({ itemCode: 'SLJ-001', applicant: orgApplicant() }).expect(201);
+    expect(() => t.store.db.prepare("UPDATE stage_events SET hash = 'x'").run()).toThrow(/immutable/);
+  });
+});

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { eventHash } from '../../domain/event-hash';
+import { hashedContent } from './sqlite-store';
 
 export interface IntegrityProblem {
   check: string;
@@ -43,6 +45,35 @@ export function checkSqliteIntegrity(db: Database.Database, limit = 100): Integr
     .all(limit) as { query_no: string }[];
   for (const r of missingBulletin) {
     problems.push({ check: 'bulletin', detail: `approval of case ${r.query_no} has no bulletin entry (第四十条)` });
+  }
+  problems.push(...verifyHashChains(db, limit));
+  return problems;
+}
+
+/** Recomputes every case's chain; names the first broken link of each case. */
+export function verifyHashChains(db: Database.Database, limit = 100): IntegrityProblem[] {
+  const hasHash = db.prepare("SELECT 1 FROM pragma_table_info('stage_events') WHERE name = 'hash'").get();
+  if (!hasHash) return [];
+  const problems: IntegrityProblem[] = [];
+  let caseId = -1;
+  let previous: string | null = null;
+  let broken = false;
+  const rows = db
+    .prepare('SELECT e.*, c.query_no FROM stage_events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.seq')
+    .iterate() as IterableIterator<Record<string, unknown>>;
+  for (const r of rows) {
+    if (r.case_id !== caseId) {
+      caseId = r.case_id as number;
+      previous = null;
+      broken = false;
+    }
+    const expected = eventHash(previous, hashedContent(r));
+    if (!broken && r.hash !== expected) {
+      broken = true;
+      problems.push({ check: 'hash_chain', detail: `case ${r.query_no}: stage event #${r.seq} does not match its hash (first broken link)` });
+      if (problems.length >= limit) break;
+    }
+    previous = (r.hash as string | null) ?? expected;
   }
   return problems;
 }

@@ -22,6 +22,7 @@ import type {
   StageEvent,
 } from '../../domain/model';
 import { MIGRATIONS_DIR } from '../../paths';
+import { eventHash, type HashedEventContent } from '../../domain/event-hash';
 import { migrateSqlite } from '../migrate';
 import {
   DuplicateKeyError,
@@ -126,6 +127,7 @@ export class SqliteStore implements Store {
   constructor(opts: SqliteStoreOptions) {
     this.db = openSqliteDatabase(opts.file);
     migrateSqlite(this.db, opts.migrationsDir ?? MIGRATIONS_DIR);
+    if (this.db.prepare("SELECT 1 FROM pragma_table_info('stage_events') WHERE name = 'hash'").get()) this.sealUnhashedEvents();
   }
 
   /** Prepared once per SQL text, reused afterwards. */
@@ -838,6 +840,7 @@ export class SqliteStore implements Store {
       );
       const id = Number(info.lastInsertRowid);
       const eventId = Number(insertEvent.run(id, c.at, c.registeredBy).lastInsertRowid);
+      this.sealEvent(eventId);
       this.insertOutbox(id, eventId, c.notifications ?? [], c.at);
       (c.materials ?? []).forEach((m, seq) => insertMaterial.run(id, m.materialId, seq, m.name));
       return id;
@@ -912,6 +915,7 @@ export class SqliteStore implements Store {
           e.reason,
           a.caseId,
         ).lastInsertRowid);
+        this.sealEvent(eventId);
         this.insertOutbox(a.caseId, eventId, a.notifications ?? [], e.at);
         if (a.bulletin) {
           const b = a.bulletin;
@@ -1021,6 +1025,7 @@ export class SqliteStore implements Store {
           throw new StaleVersionError();
         }
         const eventId = Number(insertEvent.run(a.stage, a.stage, a.at, a.approverId, a.requestId).lastInsertRowid);
+        this.sealEvent(eventId);
         this.insertOutbox(a.caseId, eventId, a.notifications ?? [], a.at);
       })
       .immediate();
@@ -1034,6 +1039,29 @@ export class SqliteStore implements Store {
     ).run(r.decidedBy, r.at, r.decisionNote, r.requestId).changes;
     if (changed !== 1) throw new StaleVersionError('该延期申请已被处理');
     return (await this.findExtensionRequest(r.requestId)) as ExtensionRequest;
+  }
+
+  /** Inside the inserting transaction: links the event into its case's hash chain. */
+  private sealEvent(eventId: number): void {
+    const row = this.stmt('SELECT * FROM stage_events WHERE id = ?').get(eventId) as Record<string, unknown>;
+    const prev = this.stmt('SELECT hash FROM stage_events WHERE case_id = ? AND seq = ?').get(row.case_id, (row.seq as number) - 1) as
+      | { hash: string | null }
+      | undefined;
+    this.stmt('UPDATE stage_events SET hash = ? WHERE id = ? AND hash IS NULL').run(
+      eventHash(prev?.hash ?? null, hashedContent(row)),
+      eventId,
+    );
+  }
+
+  /** Seals events written before the chain existed, in order, once. */
+  private sealUnhashedEvents(): void {
+    const ids = this.db.prepare('SELECT id FROM stage_events WHERE hash IS NULL ORDER BY case_id, seq').pluck().all() as number[];
+    if (ids.length) this.db.transaction(() => ids.forEach((id) => this.sealEvent(id))).immediate();
+  }
+
+  /** The head of a case's chain (its last event's hash), shown publicly so a copy can be compared. */
+  async chainHead(caseId: number): Promise<string | null> {
+    return this.get('SELECT hash FROM stage_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1', (r) => r.hash as string | null, caseId);
   }
 
   /** Inside a caller's transaction: the messages of one event, due at once. */
@@ -1418,5 +1446,24 @@ export function listCasesQuery(f: CaseFilter): { countSql: string; rowsSql: stri
     countSql: `SELECT COUNT(*) AS n FROM cases c ${whereSql}`,
     rowsSql: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
     params,
+  };
+}
+
+/** The hashed fields of a stage_events row. */
+export function hashedContent(r: Record<string, unknown>): HashedEventContent {
+  return {
+    caseId: r.case_id as number,
+    seq: r.seq as number,
+    kind: r.kind as string,
+    fromStage: (r.from_stage as string | null) ?? null,
+    toStage: r.to_stage as string,
+    at: r.at as string,
+    staffId: r.staff_id as number,
+    note: (r.note as string | null) ?? null,
+    notePublic: r.note_public === 1,
+    decisionNo: (r.decision_no as string | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    extensionDays: (r.extension_days as number | null) ?? null,
+    approverId: (r.approver_id as number | null) ?? null,
   };
 }
