@@ -50,10 +50,14 @@ export async function requestExtension(
 }
 
 /** 经本行政机关负责人批准 (第四十二条): only a supervisor of the department, or an admin, decides. */
-function assertCanDecide(staff: Staff, request: ExtensionRequest): void {
+export function assertMayDecideExtensions(staff: Staff): void {
   if (staff.role !== 'supervisor' && staff.role !== 'admin') {
     throw new ForbiddenError('延期须经科室负责人批准，窗口工作人员不能审批');
   }
+}
+
+function assertCanDecide(staff: Staff, request: ExtensionRequest): void {
+  assertMayDecideExtensions(staff);
   assertDepartmentAccess(staff, request.departmentId);
 }
 

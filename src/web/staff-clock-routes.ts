@@ -4,7 +4,7 @@ import { AppError, ValidationError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import { addCalendarDays, isIsoDate } from '../domain/working-days';
 import { declareCalendarYear, deleteCalendarOverride, putCalendarOverride } from '../services/calendar-admin';
-import { decideExtension } from '../services/extensions';
+import { assertMayDecideExtensions, decideExtension } from '../services/extensions';
 import { monthGrid } from '../services/calendar-view';
 import { countUrgent, listWorklist, staffClockContext } from '../services/worklist';
 import { departmentScope } from '../services/access';
@@ -37,7 +37,10 @@ export function staffClockRoutes(ctx: WebContext): Router {
   });
 
   router.post('/extensions/:id/decision', async (req, res) => {
-    const id = /^\d{1,12}$/.test(req.params.id) ? Number(req.params.id) : NaN;
+    // Role first, then the form: a window clerk learns nothing from validation messages.
+    assertMayDecideExtensions(staffOf(res));
+    const raw = String(req.params.id);
+    const id = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(id)) throw new AppError(404, 'not_found', '未找到该延期申请');
     const input = parseInput(extensionDecisionSchema, req.body);
     try {

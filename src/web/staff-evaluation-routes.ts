@@ -60,7 +60,8 @@ export function staffEvaluationRoutes(ctx: WebContext): Router {
 
   router.get('/rectifications/:id', (req, res) => renderTask(req, res, 200));
 
-  router.post('/rectifications/:id/follow-up', async (req, res) => {
+  // Role first, then the form: a window clerk learns nothing from validation messages.
+  router.post('/rectifications/:id/follow-up', requireRole('supervisor', 'admin'), async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const values = { date: String(body.date ?? '').slice(0, 20), result: String(body.result ?? '').slice(0, 2000) };
     try {
@@ -73,7 +74,7 @@ export function staffEvaluationRoutes(ctx: WebContext): Router {
     res.redirect(303, `/staff/rectifications/${idOf(req)}?done=follow-up`);
   });
 
-  router.post('/rectifications/:id/close', async (req, res) => {
+  router.post('/rectifications/:id/close', requireRole('supervisor', 'admin'), async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const values = { note: String(body.note ?? '').slice(0, 2000) };
     try {

@@ -1,0 +1,207 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { apiToken, createTestApp, csrfFrom, orgApplicant, staffAgent, type TestApp } from '../helpers/test-app';
+
+/**
+ * Every staff route × every role, from one table. A route added without an entry here fails the
+ * "every route is in the table" test, so nobody ships a page without deciding who may use it.
+ *
+ * Outcomes: 'ok' = the role gets past authorization (any status but 401/403; a 400 for an empty
+ * form counts), 403 = refused. Anonymous visitors are always sent to the login page (GET) or get 401.
+ */
+type Role = 'water' | 'waterLead' | 'land' | 'admin';
+type Outcome = 'ok' | 403;
+const ROLES: Role[] = ['water', 'waterLead', 'land', 'admin'];
+const USERNAMES: Record<Role, string> = { water: 'water', waterLead: 'waterlead', land: 'land', admin: 'admin' };
+
+const ANY = { water: 'ok', waterLead: 'ok', land: 'ok', admin: 'ok' } as const;
+/** The resource belongs to 市水利局: its staff and admins. */
+const WATER = { water: 'ok', waterLead: 'ok', land: 403, admin: 'ok' } as const;
+/** Supervisors (own department) and admins. */
+const SUPERVISOR = { water: 403, waterLead: 'ok', land: 403, admin: 'ok' } as const;
+const SUPERVISORS_ANY_DEPT = { water: 403, waterLead: 'ok', land: 403, admin: 'ok' } as const;
+const ADMIN = { water: 403, waterLead: 403, land: 403, admin: 'ok' } as const;
+
+const MATRIX: Record<string, Record<Role, Outcome>> = {
+  'GET /staff/': ANY,
+  'GET /staff/cases.csv': ANY,
+  'GET /staff/cases/new': ANY,
+  'POST /staff/cases': ANY,
+  'GET /staff/cases/:queryNo': WATER,
+  'GET /staff/cases/:queryNo/receipt': WATER,
+  'GET /staff/cases/:queryNo/documents/:kind': WATER,
+  'POST /staff/cases/:queryNo/transitions': WATER,
+  'POST /staff/cases/:queryNo/extension': WATER,
+  'GET /staff/supervision': SUPERVISORS_ANY_DEPT,
+  'POST /staff/extensions/:id/decision': SUPERVISOR,
+  'GET /staff/calendar': ADMIN,
+  'POST /staff/calendar/overrides': ADMIN,
+  'POST /staff/calendar/overrides/:date/delete': ADMIN,
+  'POST /staff/calendar/years': ADMIN,
+  'GET /staff/rectifications': SUPERVISORS_ANY_DEPT,
+  'GET /staff/rectifications/:id': WATER,
+  'POST /staff/rectifications/:id/follow-up': SUPERVISOR,
+  'POST /staff/rectifications/:id/close': SUPERVISOR,
+  'GET /staff/stats': ANY,
+  'GET /staff/stats.csv': ANY,
+  'GET /staff/admin/': ANY,
+  'GET /staff/admin/departments': ADMIN,
+  'GET /staff/admin/departments/new': ADMIN,
+  'GET /staff/admin/departments/:id/edit': ADMIN,
+  'POST /staff/admin/departments': ADMIN,
+  'POST /staff/admin/departments/:id': ADMIN,
+  'GET /staff/admin/windows': ADMIN,
+  'GET /staff/admin/windows/new': ADMIN,
+  'GET /staff/admin/windows/:id/edit': ADMIN,
+  'POST /staff/admin/windows': ADMIN,
+  'POST /staff/admin/windows/:id': ADMIN,
+  'GET /staff/admin/items/new': ANY,
+  'GET /staff/admin/items/:code/edit': WATER,
+  'POST /staff/admin/items': ANY,
+  'POST /staff/admin/items/:code': WATER,
+  'GET /staff/admin/items/:code/files': WATER,
+  'POST /staff/admin/materials/:id/files': WATER,
+  'GET /staff/admin/laws': ADMIN,
+  'GET /staff/admin/laws/new': ADMIN,
+  'GET /staff/admin/laws/:id/edit': ADMIN,
+  'POST /staff/admin/laws': ADMIN,
+  'POST /staff/admin/laws/:id': ADMIN,
+  'GET /staff/admin/intermediaries': ADMIN,
+  'GET /staff/admin/intermediaries/new': ADMIN,
+  'GET /staff/admin/intermediaries/:id/edit': ADMIN,
+  'POST /staff/admin/intermediaries': ADMIN,
+  'POST /staff/admin/intermediaries/:id': ADMIN,
+  'GET /staff/admin/item-changes': ADMIN,
+  'POST /staff/admin/item-changes': ADMIN,
+  'GET /staff/admin/audit': ADMIN,
+};
+/** Reached by everyone, signed in or not. */
+const PUBLIC_STAFF_ROUTES = ['GET /staff/login', 'POST /staff/login', 'POST /staff/logout'];
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: Layer[] };
+  rawPath?: string;
+}
+
+function staffRoutesOf(app: Express): string[] {
+  const out: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const l of stack) {
+      if (l.route) for (const m of Object.keys(l.route.methods)) out.push(`${m.toUpperCase()} ${prefix}${l.route.path}`);
+      else if (l.handle?.stack) walk(l.handle.stack, prefix + (l.rawPath && l.rawPath !== '/' ? String(l.rawPath) : ''));
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  return out.filter((r) => r.split(' ')[1].startsWith('/staff'));
+}
+
+describe('authorization matrix of the staff side', () => {
+  let t: TestApp;
+  let params: Record<string, string>;
+  const agents = {} as Record<Role, { agent: request.Agent; csrf: string }>;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const token = await apiToken(t.app, 'water');
+    const api = (path: string, body: object) =>
+      request(t.app).post(path).set('Authorization', `Bearer ${token}`).send(body);
+    const q = (await api('/api/v1/cases', { itemCode: 'SLJ-001', applicant: orgApplicant() }).expect(201)).body.queryNo as string;
+    await api(`/api/v1/cases/${q}/transitions`, { to: 'accepted' }).expect(200);
+    const done = (await api('/api/v1/cases', { itemCode: 'SLJ-001', applicant: orgApplicant() }).expect(201)).body.queryNo as string;
+    for (const to of ['accepted', 'denied', 'completed']) {
+      await api(`/api/v1/cases/${done}/transitions`, { to, reason: '不符合条件' }).expect(200);
+    }
+    await request(t.app)
+      .post(`/api/v1/cases/${done}/evaluation`)
+      .send({ phoneLast4: '0183', level: 'dissatisfied', scores: { efficiency: 1, quality: 2, attitude: 2 } })
+      .expect(201);
+    const rectification = (await t.store.listRectifications({ limit: 1, offset: 0 })).rows[0];
+    for (const role of ROLES) agents[role] = await staffAgent(t.app, USERNAMES[role]);
+    await agents.water.agent
+      .post(`/staff/cases/${q}/extension`)
+      .type('form')
+      .send({ _csrf: agents.water.csrf, reason: '需现场核查' })
+      .expect(303);
+    const extension = (await t.store.listExtensionRequests({ status: 'pending' }))[0];
+    t.store.db
+      .prepare("INSERT INTO item_materials (item_id, seq, name, form) VALUES (?, 1, '取水许可申请书', '原件')")
+      .run(t.items.water.id);
+    const guide = await t.store.findItemGuide('SLJ-001');
+    const law = (await t.store.listLaws({ limit: 1, offset: 0 })).rows[0];
+    const windows = await t.store.listWindows();
+    params = {
+      queryNo: q,
+      kind: 'receipt',
+      id: '',
+      code: 'SLJ-001',
+      date: '2026-12-31',
+      extensionId: String(extension.id),
+      rectificationId: String(rectification.id),
+      departmentId: String(t.depts.water.id),
+      windowId: String(windows[0]?.id ?? 1),
+      lawId: String(law?.id ?? 1),
+      materialId: String(guide?.materials[0]?.id ?? 1),
+    };
+  });
+  afterAll(() => t.cleanup());
+
+  const urlOf = (route: string): string => {
+    const path = route.split(' ')[1];
+    const id =
+      path.includes('/extensions/') ? params.extensionId
+      : path.includes('/rectifications/') ? params.rectificationId
+      : path.includes('/departments/') ? params.departmentId
+      : path.includes('/windows/') ? params.windowId
+      : path.includes('/laws/') ? params.lawId
+      : path.includes('/materials/') ? params.materialId
+      : '1';
+    return path
+      .replace(':queryNo', params.queryNo)
+      .replace(':kind', params.kind)
+      .replace(':code', params.code)
+      .replace(':date', params.date)
+      .replace(':id', id);
+  };
+
+  it('every staff route is in the table, and every entry is a real route', () => {
+    const actual = staffRoutesOf(t.app).filter((r) => !PUBLIC_STAFF_ROUTES.includes(r)).sort();
+    expect(actual).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  const cases = Object.entries(MATRIX).flatMap(([route, outcomes]) => ROLES.map((role) => [route, role, outcomes[role]] as const));
+
+  it.each(cases)('%s as %s → %s', async (route, role, expected) => {
+    const [method, ] = route.split(' ');
+    const { agent, csrf } = agents[role];
+    const url = urlOf(route);
+    const res = method === 'GET' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: csrf });
+    if (expected === 403) expect(res.status).toBe(403);
+    else {
+      expect(res.status).not.toBe(401);
+      expect(res.status).not.toBe(403);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+
+  it.each(Object.keys(MATRIX))('%s anonymously → login page or 401, never the content', async (route) => {
+    const [method] = route.split(' ');
+    const url = urlOf(route);
+    if (method === 'GET') {
+      const res = await request(t.app).get(url);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(/^\/staff\/login\?next=/);
+    } else {
+      const anon = request.agent(t.app);
+      const csrf = csrfFrom((await anon.get('/staff/login')).text);
+      const res = await anon.post(url).type('form').send({ _csrf: csrf });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('a forged post (no CSRF token) is refused even for an admin', async () => {
+    const res = await agents.admin.agent.post('/staff/calendar/years').type('form').send({ year: '2027', notice: 'x' });
+    expect(res.status).toBe(403);
+    expect(await t.store.listCalendarYears()).toEqual([]);
+  });
+});
