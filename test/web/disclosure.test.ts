@@ -143,6 +143,21 @@ describe('政府信息公开: catalog, review workflow and annual report', () =>
     expect(history.text).toContain('内容已过期');
   });
 
+  it('when the office opens the staff list, then it sees what waits for review, and its header has no case links', async () => {
+    const { id } = await draft();
+    await step('water', id, 'submit');
+    const o = await as('office');
+    const list = await o.agent.get('/staff/disclosure').expect(200);
+    expect(list.text).toMatch(/待办公室审核 <strong>1<\/strong> 条/);
+    expect(list.text).toContain('去审核');
+    expect(list.text).not.toContain('href="/staff/cases/new"');
+    const filtered = await o.agent.get('/staff/disclosure?status=submitted').expect(200);
+    expect(filtered.text).toContain('2026年工作要点');
+    const form = await o.agent.get('/staff/disclosure/new').expect(200);
+    expect(form.text).toContain('value="2026-03-02"');
+    expect(form.text).toContain('原索引号');
+  });
+
   it('when an entry is under review, then its text cannot be edited; when returned, it can, and the 索引号 stays', async () => {
     const { agent, csrf, id } = await draft();
     const before = (await t.store.findDisclosureEntry(id))!;
