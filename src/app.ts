@@ -23,6 +23,8 @@ import { apiRoutes } from './web/api-routes';
 import { catalogRoutes } from './web/catalog-routes';
 import { errorHandler, notFound } from './web/errors';
 import { evaluationRoutes } from './web/evaluation-routes';
+import { disclosureRoutes } from './web/disclosure-routes';
+import { DISCLOSURE_ACTION_LABELS, DISCLOSURE_STATUS_LABELS } from './domain/disclosure';
 import { publicRoutes } from './web/public-routes';
 import { RateLimiter } from './web/rate-limit';
 import { securityHeaders } from './web/security';
@@ -107,6 +109,8 @@ export function createApp(appDeps: AppDeps): express.Express {
     EVALUATION_LEVEL_LABELS,
     SCORE_DIMENSION_LABELS,
     formatRate,
+    DISCLOSURE_STATUS_LABELS,
+    DISCLOSURE_ACTION_LABELS,
     siteName: '网上办事大厅',
     centerName: config.centerName,
   });
@@ -123,6 +127,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use('/kiosk', kioskRoutes(ctx));
   app.use(catalogRoutes(ctx));
   app.use(evaluationRoutes(ctx));
+  app.use(disclosureRoutes(ctx, visits));
   app.use(publicRoutes(ctx, visits));
   app.use(notFound);
   app.use(errorHandler(log));

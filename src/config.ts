@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ROOT } from './paths';
+import { isValidCreditCode } from './domain/identity';
 
 export const DEFAULT_DEMO_PASSWORD = 'Banjiantong-2026';
 
@@ -27,6 +28,26 @@ const schema = z
     LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
     RECTIFICATION_DAYS: z.coerce.number().int().min(1).max(60).default(15),
     CENTER_NAME: z.string().trim().min(2).max(60).default('衢州市行政服务中心'),
+    // 统一社会信用代码 of the center: the 前段码 of generated 索引号 (the seed report's own code).
+    CENTER_CREDIT_CODE: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .default('11330800MB0R57773W')
+      .refine(isValidCreditCode, { message: 'must be an 18-character 统一社会信用代码 with a valid check character' }),
+    // 公开指南 contact details; defaults from the seed report (电话、邮箱) and common practice.
+    CENTER_ADDRESS: z.string().trim().min(2).max(100).default('衢州市行政服务中心办公室'),
+    CENTER_HOURS: z.string().trim().min(2).max(100).default('工作日 上午 8:30—12:00，下午 14:30—17:30（法定节假日除外）'),
+    CENTER_PHONE: z.string().trim().min(5).max(40).default('0570-3890183'),
+    CENTER_EMAIL: z.email({ message: 'must be an e-mail address' }).default('qzxzfwzx@163.com'),
+    // 组配分类 of the disclosure catalog: site configuration (not a national list), comma-separated.
+    DISCLOSURE_CATEGORIES: z
+      .string()
+      .default('机构职能,政策文件,规划计划,其他')
+      .transform((v) => v.split(/[,，]/).map((c) => c.trim()).filter(Boolean))
+      .refine((l) => l.length >= 1 && l.length <= 20, { message: 'list 1 to 20 categories, separated by commas' })
+      .refine((l) => new Set(l).size === l.length, { message: 'categories must be distinct' })
+      .refine((l) => l.every((c) => c.length <= 20), { message: 'each category at most 20 characters' }),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
       .optional(),
@@ -82,6 +103,12 @@ export interface Config {
   /** Value for Express's `trust proxy` setting. */
   trustProxy: boolean | number | string;
   centerName: string;
+  /** 统一社会信用代码 of the center, 前段码 of generated 索引号. */
+  centerCreditCode: string;
+  /** 公开指南 contact details. */
+  centerContact: { address: string; hours: string; phone: string; email: string };
+  /** 组配分类 of the disclosure catalog, in display order. */
+  disclosureCategories: string[];
   /** Public base URL printed on receipts; when unset, the staff request's own origin. */
   publicUrl: string | undefined;
   /** Login attempts per 15 minutes per client IP. */
@@ -128,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rectificationDays: c.RECTIFICATION_DAYS,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     centerName: c.CENTER_NAME,
+    centerCreditCode: c.CENTER_CREDIT_CODE,
+    centerContact: { address: c.CENTER_ADDRESS, hours: c.CENTER_HOURS, phone: c.CENTER_PHONE, email: c.CENTER_EMAIL },
+    disclosureCategories: c.DISCLOSURE_CATEGORIES,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     loginRateLimit: 10,
   };

@@ -68,4 +68,17 @@ describe('configuration from the environment', () => {
     expect(c.env).toBe('production');
     expect(c.demoData).toBe(false);
   });
+
+  it('takes the center credit code (check character verified), disclosure categories and 公开指南 contact, with the seed report’s defaults', () => {
+    const d = loadConfig({});
+    expect(d.centerCreditCode).toBe('11330800MB0R57773W');
+    expect(d.disclosureCategories).toEqual(['机构职能', '政策文件', '规划计划', '其他']);
+    expect(d.centerContact).toMatchObject({ phone: '0570-3890183', email: 'qzxzfwzx@163.com' });
+    expect(loadConfig({ CENTER_CREDIT_CODE: '11330800mb0r57773w' }).centerCreditCode).toBe('11330800MB0R57773W');
+    expect(() => loadConfig({ CENTER_CREDIT_CODE: '11330800MB0R57773X' })).toThrow(/CENTER_CREDIT_CODE/);
+    expect(loadConfig({ DISCLOSURE_CATEGORIES: '机构职能， 政策文件,其他' }).disclosureCategories).toEqual(['机构职能', '政策文件', '其他']);
+    expect(() => loadConfig({ DISCLOSURE_CATEGORIES: '其他,其他' })).toThrow(/DISCLOSURE_CATEGORIES/);
+    expect(() => loadConfig({ CENTER_EMAIL: 'not-an-address' })).toThrow(/CENTER_EMAIL/);
+  });
 });
+

@@ -21,6 +21,9 @@ export const DEMO_STAFF: { username: string; displayName: string; role: Role; de
   { username: 'jiaotong', displayName: '郑文博', role: 'window_staff', department: 'JTJ' },
   { username: 'shengtai', displayName: '林雅琴', role: 'window_staff', department: 'STJ' },
   { username: 'weijian', displayName: '何嘉怡', role: 'window_staff', department: 'WJW' },
+  // 政府信息公开: the office (办公室) reviews, the 网管员 publishes (seed report, 工作机构).
+  { username: 'office', displayName: '方丽华', role: 'office_reviewer', department: null },
+  { username: 'webmaster', displayName: '徐立新', role: 'webmaster', department: null },
 ];
 
 export interface DemoItem {

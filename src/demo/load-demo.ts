@@ -12,6 +12,7 @@ import { saveFile } from '../services/files';
 import { DEMO_CHANGES, DEMO_GUIDES, DEMO_INTERMEDIARIES, demoSteps } from './demo-catalog';
 import { DEMO_LAWS } from './demo-laws';
 import { minimalPdf } from './minimal-pdf';
+import { loadDemoDisclosures } from './demo-disclosure';
 import { DEMO_DEPARTMENTS, DEMO_ITEMS, DEMO_ORGANIZATIONS, DEMO_PERSONS, DEMO_PROJECTS, DEMO_STAFF } from './demo-data';
 
 /** Paths through the stage machine that end in each stage, so every stage has real cases. */
@@ -87,6 +88,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48,
   const passwordHash = await hashPassword(password);
   const staffByDept = new Map<string, Staff>();
   let admin: Staff | undefined;
+  const byUsername = new Map<string, Staff>();
   for (const s of DEMO_STAFF) {
     const departmentId = s.department ? (deptIds.get(s.department) as number) : null;
     const windows = departmentId ? await store.listWindows(departmentId) : [];
@@ -99,10 +101,16 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48,
       passwordHash,
       isDemo: true,
     });
+    byUsername.set(s.username, staff);
     if (s.role === 'admin') admin = staff;
     else if (s.role === 'window_staff' && s.department) staffByDept.set(s.department, staff);
   }
   await loadDemoCatalog(deps, deptIds, admin as Staff);
+  await loadDemoDisclosures(store, {
+    author: admin as Staff,
+    office: byUsername.get('office') as Staff,
+    webmaster: byUsername.get('webmaster') as Staff,
+  });
 
   // Replay history through the services with a clock set to each event's time. Open cases are
   // recent (so the worklist shows a realistic mix of normal, due-soon and a few overdue cases);

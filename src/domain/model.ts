@@ -2,12 +2,20 @@ import type { ClockKind, ClockState } from './deadlines';
 import type { ApplicantKind } from './masking';
 import type { Stage } from './stages';
 
-export type Role = 'window_staff' | 'supervisor' | 'admin';
-export const ROLES: readonly Role[] = ['window_staff', 'supervisor', 'admin'];
+/**
+ * office_reviewer (办公室审核) and webmaster (网管员) work on the disclosure catalog only; they
+ * belong to no department, so they see no cases (departmentScope gives them none).
+ */
+export type Role = 'window_staff' | 'supervisor' | 'admin' | 'office_reviewer' | 'webmaster';
+export const ROLES: readonly Role[] = ['window_staff', 'supervisor', 'admin', 'office_reviewer', 'webmaster'];
+/** Roles the staff table's CHECK does not list; stored in staff_roles (migration 007). */
+export const CENTER_OFFICE_ROLES: readonly Role[] = ['office_reviewer', 'webmaster'];
 export const ROLE_LABELS: Record<Role, string> = {
   window_staff: '窗口工作人员',
   supervisor: '科室负责人',
   admin: '系统管理员',
+  office_reviewer: '办公室（信息公开审核）',
+  webmaster: '网管员',
 };
 
 export interface Department {

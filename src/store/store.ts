@@ -42,6 +42,7 @@ import type {
   ScoreDimension,
 } from '../domain/evaluation';
 import type { Stage } from '../domain/stages';
+import type { DisclosureAction, DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../domain/disclosure';
 
 export interface NewDepartment {
   code: string;
@@ -398,6 +399,47 @@ export class DuplicateQueryNoError extends Error {
   }
 }
 
+/** The text of a disclosure entry, as drafted and edited. */
+export interface DisclosureFields {
+  title: string;
+  category: string;
+  /** 成文日期, YYYY-MM-DD. */
+  writtenDate: string;
+  publisher: string;
+  summary: string;
+  body: string;
+}
+
+export interface NewDisclosureEntry extends DisclosureFields {
+  /** An imported entry's own 索引号; when absent one is generated from `indexPrefix`. */
+  indexNo?: string;
+  /** E.g. `11330800MB0R57773W/2026-`: the next free 5-digit serial of this prefix is appended. */
+  indexPrefix: string;
+}
+
+/** One workflow step: the status moves if the version is still `expectedVersion`, and the event is logged. */
+export interface MoveDisclosureEntry {
+  id: number;
+  expectedVersion: number;
+  from: DisclosureStatus;
+  to: DisclosureStatus;
+  action: DisclosureAction;
+  comment: string | null;
+  actor: Actor;
+}
+
+export interface DisclosureFilter {
+  statuses?: DisclosureStatus[];
+  category?: string;
+  /** Published at or after / strictly before these instants (ISO-8601 UTC). */
+  publishedFrom?: string;
+  publishedBefore?: string;
+  /** Substring (any length, e.g. 2 Chinese characters) of the title, 索引号, summary or body. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
 /**
  * The only door to persistence. Every method is async so a PostgreSQL adapter can implement it;
  * each method that writes several rows is one transaction.
@@ -533,4 +575,18 @@ export interface Store {
   decisionCounts(q: StatsScope): Promise<DecisionCountRow[]>;
   caseStatistics(q: StatsScope): Promise<CaseStatistics>;
   listDecisionDurations(q: StatsScope): Promise<DecisionDuration[]>;
+
+  /** Inserts a draft and its 'create' event together; DuplicateKeyError('index_no') for a taken 索引号. */
+  createDisclosureEntry(e: NewDisclosureEntry, actor: Actor): Promise<DisclosureEntry>;
+  /** Saves new text (never the 索引号) with an 'edit' event; StaleVersionError if the version moved on. */
+  updateDisclosureEntry(id: number, expectedVersion: number, fields: DisclosureFields, actor: Actor): Promise<DisclosureEntry>;
+  /** Moves the status with its event in one transaction; sets 发布日期 when `to` is published. */
+  moveDisclosureEntry(m: MoveDisclosureEntry): Promise<DisclosureEntry>;
+  findDisclosureEntry(id: number): Promise<DisclosureEntry | null>;
+  /** Newest first: by 发布日期, then last change. */
+  listDisclosureEntries(f: DisclosureFilter): Promise<Page<DisclosureEntry>>;
+  /** Published entries per category and Beijing year of publication, optionally only those published before an instant. */
+  countPublishedDisclosures(f: { publishedBefore?: string }): Promise<{ category: string; year: number; count: number }[]>;
+  /** Oldest first. */
+  listDisclosureEvents(entryId: number): Promise<DisclosureEvent[]>;
 }

@@ -20,6 +20,7 @@ import { adminRoutes, multipartUploads } from './admin-routes';
 import { itemsInForce } from '../services/catalog';
 import { staffEvaluationRoutes } from './staff-evaluation-routes';
 import { staffStatsRoutes } from './staff-stats-routes';
+import { staffDisclosureRoutes } from './staff-disclosure-routes';
 import { rateLimit } from './rate-limit';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
@@ -360,6 +361,7 @@ export function staffRoutes(ctx: WebContext): Router {
   router.use(staffClockRoutes(ctx));
   router.use(staffEvaluationRoutes(ctx));
   router.use(staffStatsRoutes(ctx));
+  router.use('/disclosure', staffDisclosureRoutes(ctx));
 
   return router;
 }

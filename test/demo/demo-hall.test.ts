@@ -87,4 +87,15 @@ describe('demo service hall', () => {
     expect(res.headers['content-type']).toBe('application/pdf');
     expect((res.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
   });
+
+  it('when the disclosure catalog is opened, then it has the seed report’s 54 entries by category, and the office and 网管员 accounts exist', async () => {
+    const counts = await store.countPublishedDisclosures({ publishedBefore: '2014-12-31T16:00:00.000Z' });
+    const by = (c: string) => counts.filter((r) => r.category === c).reduce((a, r) => a + r.count, 0);
+    expect([by('机构职能'), by('政策文件'), by('规划计划'), by('其他')]).toEqual([4, 40, 3, 7]);
+    expect((await store.findStaffByUsername('office'))?.role).toBe('office_reviewer');
+    expect((await store.findStaffByUsername('webmaster'))?.role).toBe('webmaster');
+    const page = await request(app).get('/disclosure').expect(200);
+    expect(page.text).toContain('政策文件</a> <span class="muted">（40 条）');
+    expect((await store.listDisclosureEntries({ statuses: ['submitted'], limit: 5, offset: 0 })).total).toBe(1);
+  });
 });

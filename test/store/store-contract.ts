@@ -1754,6 +1754,99 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           },
         ]);
       });
+
+    describe('政府信息公开', () => {
+      const fields = (title: string, category = '政策文件') => ({
+        title, category, writtenDate: '2026-03-01', publisher: '衢州市行政服务中心', summary: '', body: `${title}正文`,
+      });
+      const PREFIX = '11330800MB0R57773W/2026-';
+
+      it('when staff have a center-office role, then it is stored and read back (beside the CHECK-constrained staff.role)', async () => {
+        const office = await store.createStaff(newStaff('office', null, { role: 'office_reviewer' }));
+        const web = await store.createStaff(newStaff('web', null, { role: 'webmaster' }));
+        expect((await store.findStaffById(office.id))!.role).toBe('office_reviewer');
+        expect((await store.findStaffByUsername('web'))!.role).toBe('webmaster');
+        expect(web.departmentId).toBeNull();
+      });
+
+      it('when entries are drafted, then 索引号 serials run per prefix, skip one taken by an import, and a duplicate is refused', async () => {
+        const f = await seed(store);
+        const actor = { staffId: f.registrar.id, at: '2026-03-01T02:00:00.000Z' };
+        const imported = await store.createDisclosureEntry({ ...fields('导入'), indexPrefix: PREFIX, indexNo: `${PREFIX}00002` }, actor);
+        expect(imported.indexNo).toBe(`${PREFIX}00002`);
+        const a = await store.createDisclosureEntry({ ...fields('甲'), indexPrefix: PREFIX }, actor);
+        const b = await store.createDisclosureEntry({ ...fields('乙'), indexPrefix: PREFIX }, actor);
+        const c = await store.createDisclosureEntry({ ...fields('丙'), indexPrefix: '11330800MB0R57773W/2027-' }, actor);
+        expect([a.indexNo, b.indexNo, c.indexNo]).toEqual([`${PREFIX}00001`, `${PREFIX}00003`, '11330800MB0R57773W/2027-00001']);
+        expect(a).toMatchObject({ status: 'draft', version: 1, publishedAt: null, createdBy: f.registrar.id });
+        const dup = await errorOf(store.createDisclosureEntry({ ...fields('重复'), indexPrefix: PREFIX, indexNo: a.indexNo }, actor));
+        expect(dup).toBeInstanceOf(DuplicateKeyError);
+        expect((dup as DuplicateKeyError).column).toBe('index_no');
+      });
+
+      it('when an entry moves, then the version is checked, 发布日期 is set on publishing, and every step is logged in order', async () => {
+        const f = await seed(store);
+        const e = await store.createDisclosureEntry({ ...fields('甲'), indexPrefix: PREFIX }, { staffId: f.registrar.id, at: '2026-03-01T02:00:00.000Z' });
+        const move = (from: string, to: string, action: string, version: number, minute: number, comment: string | null = null) =>
+          store.moveDisclosureEntry({
+            id: e.id, expectedVersion: version, from: from as never, to: to as never, action: action as never, comment,
+            actor: { staffId: f.reviewer.id, at: at(minute) },
+          });
+        const s1 = await move('draft', 'submitted', 'submit', 1, 1);
+        expect(await errorOf(move('draft', 'submitted', 'submit', 1, 2))).toBeInstanceOf(StaleVersionError);
+        const edited = await errorOf(store.updateDisclosureEntry(e.id, 1, fields('改'), { staffId: f.registrar.id, at: at(2) }));
+        expect(edited).toBeInstanceOf(StaleVersionError);
+        const s2 = await move('submitted', 'approved', 'approve', s1.version, 3);
+        const s3 = await move('approved', 'published', 'publish', s2.version, 4);
+        expect(s3).toMatchObject({ status: 'published', publishedAt: at(4), version: 4 });
+        const s4 = await move('published', 'unpublished', 'unpublish', s3.version, 5, '过期');
+        expect(s4).toMatchObject({ status: 'unpublished', publishedAt: at(4) });
+        const s5 = await store.updateDisclosureEntry(e.id, s4.version, fields('新标题'), { staffId: f.registrar.id, at: at(6) });
+        expect(s5).toMatchObject({ title: '新标题', indexNo: e.indexNo, version: 6 });
+        const events = await store.listDisclosureEvents(e.id);
+        expect(events.map((x) => [x.action, x.fromStatus, x.toStatus, x.comment])).toEqual([
+          ['create', null, 'draft', null],
+          ['submit', 'draft', 'submitted', null],
+          ['approve', 'submitted', 'approved', null],
+          ['publish', 'approved', 'published', null],
+          ['unpublish', 'published', 'unpublished', '过期'],
+          ['edit', 'unpublished', 'unpublished', null],
+        ]);
+        expect(events[2]).toMatchObject({ staffId: f.reviewer.id, staffName: '李审查', at: at(3) });
+        expect(await errorOf(move('draft', 'submitted', 'submit', 99, 7))).toBeInstanceOf(StaleVersionError);
+        expect(await store.findDisclosureEntry(9999)).toBeNull();
+      });
+
+      it('when entries are listed and counted, then status, category, publication range and substring (LIKE-escaped) filters hold', async () => {
+        const f = await seed(store);
+        const publish = async (title: string, category: string, publishedAt: string) => {
+          let e = await store.createDisclosureEntry({ ...fields(title, category), indexPrefix: PREFIX }, { staffId: f.registrar.id, at: publishedAt });
+          for (const [from, to, action] of [['draft', 'submitted', 'submit'], ['submitted', 'approved', 'approve'], ['approved', 'published', 'publish']]) {
+            e = await store.moveDisclosureEntry({ id: e.id, expectedVersion: e.version, from: from as never, to: to as never, action: action as never, comment: null, actor: { staffId: f.registrar.id, at: publishedAt } });
+          }
+          return e;
+        };
+        await publish('行政审批通知', '政策文件', '2025-06-01T02:00:00.000Z');
+        // 2025-12-31T17:00Z is 2026-01-01 01:00 in Beijing: counted in 2026.
+        await publish('机构设置100%', '机构职能', '2025-12-31T17:00:00.000Z');
+        await store.createDisclosureEntry({ ...fields('审批草稿'), indexPrefix: PREFIX }, { staffId: f.registrar.id, at: at(1) });
+
+        const published = await store.listDisclosureEntries({ statuses: ['published'], limit: 10, offset: 0 });
+        expect(published.rows.map((e) => e.title)).toEqual(['机构设置100%', '行政审批通知']);
+        expect((await store.listDisclosureEntries({ limit: 10, offset: 0 })).total).toBe(3);
+        expect((await store.listDisclosureEntries({ statuses: ['published'], q: '审批', limit: 10, offset: 0 })).rows.map((e) => e.title)).toEqual(['行政审批通知']);
+        expect((await store.listDisclosureEntries({ q: '%', limit: 10, offset: 0 })).rows.map((e) => e.title)).toEqual(['机构设置100%']);
+        expect((await store.listDisclosureEntries({ q: '_', limit: 10, offset: 0 })).total).toBe(0);
+        expect((await store.listDisclosureEntries({ category: '机构职能', limit: 10, offset: 0 })).total).toBe(1);
+        const in2025 = await store.listDisclosureEntries({ publishedFrom: '2024-12-31T16:00:00.000Z', publishedBefore: '2025-12-31T16:00:00.000Z', limit: 10, offset: 0 });
+        expect(in2025.rows.map((e) => e.title)).toEqual(['行政审批通知']);
+        expect(await store.countPublishedDisclosures({})).toEqual([
+          { category: '机构职能', year: 2026, count: 1 },
+          { category: '政策文件', year: 2025, count: 1 },
+        ]);
+        expect(await store.countPublishedDisclosures({ publishedBefore: '2025-12-31T16:00:00.000Z' })).toEqual([{ category: '政策文件', year: 2025, count: 1 }]);
+      });
+    });
     });
   });
 }

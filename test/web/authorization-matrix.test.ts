@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { apiToken, createTestApp, csrfFrom, orgApplicant, staffAgent, type TestApp } from '../helpers/test-app';
+import { hashPassword } from '../../src/services/passwords';
+import { apiToken, createTestApp, csrfFrom, orgApplicant, PASSWORD, staffAgent, type TestApp } from '../helpers/test-app';
 
 /**
  * Every staff route × every role, from one table. A route added without an entry here fails the
@@ -9,18 +10,30 @@ import { apiToken, createTestApp, csrfFrom, orgApplicant, staffAgent, type TestA
  * Outcomes: 'ok' = the role gets past authorization (any status but 401/403; a 400 for an empty
  * form counts), 403 = refused. Anonymous visitors are always sent to the login page (GET) or get 401.
  */
-type Role = 'water' | 'waterLead' | 'land' | 'admin';
+type Role = 'water' | 'waterLead' | 'land' | 'admin' | 'office' | 'webmaster';
 type Outcome = 'ok' | 403;
-const ROLES: Role[] = ['water', 'waterLead', 'land', 'admin'];
-const USERNAMES: Record<Role, string> = { water: 'water', waterLead: 'waterlead', land: 'land', admin: 'admin' };
+const ROLES: Role[] = ['water', 'waterLead', 'land', 'admin', 'office', 'webmaster'];
+const USERNAMES: Record<Role, string> = {
+  water: 'water',
+  waterLead: 'waterlead',
+  land: 'land',
+  admin: 'admin',
+  office: 'office',
+  webmaster: 'webmaster',
+};
 
-const ANY = { water: 'ok', waterLead: 'ok', land: 'ok', admin: 'ok' } as const;
+/** Any signed-in account. */
+const ANY = { water: 'ok', waterLead: 'ok', land: 'ok', admin: 'ok', office: 'ok', webmaster: 'ok' } as const;
+/** Accounts of a department (and admins): the center office's reviewer and webmaster handle no cases. */
+const CASE_STAFF = { water: 'ok', waterLead: 'ok', land: 'ok', admin: 'ok', office: 403, webmaster: 403 } as const;
 /** The resource belongs to 市水利局: its staff and admins. */
-const WATER = { water: 'ok', waterLead: 'ok', land: 403, admin: 'ok' } as const;
+const WATER = { water: 'ok', waterLead: 'ok', land: 403, admin: 'ok', office: 403, webmaster: 403 } as const;
 /** Supervisors (own department) and admins. */
-const SUPERVISOR = { water: 403, waterLead: 'ok', land: 403, admin: 'ok' } as const;
-const SUPERVISORS_ANY_DEPT = { water: 403, waterLead: 'ok', land: 403, admin: 'ok' } as const;
-const ADMIN = { water: 403, waterLead: 403, land: 403, admin: 'ok' } as const;
+const SUPERVISOR = { water: 403, waterLead: 'ok', land: 403, admin: 'ok', office: 403, webmaster: 403 } as const;
+const SUPERVISORS_ANY_DEPT = SUPERVISOR;
+const ADMIN = { water: 403, waterLead: 403, land: 403, admin: 'ok', office: 403, webmaster: 403 } as const;
+/** 办公室 reviews disclosure entries (政府信息公开). */
+const OFFICE = { water: 403, waterLead: 403, land: 403, admin: 403, office: 'ok', webmaster: 403 } as const;
 
 const MATRIX: Record<string, Record<Role, Outcome>> = {
   'GET /staff/': ANY,
@@ -42,8 +55,8 @@ const MATRIX: Record<string, Record<Role, Outcome>> = {
   'GET /staff/rectifications/:id': WATER,
   'POST /staff/rectifications/:id/follow-up': SUPERVISOR,
   'POST /staff/rectifications/:id/close': SUPERVISOR,
-  'GET /staff/stats': ANY,
-  'GET /staff/stats.csv': ANY,
+  'GET /staff/stats': CASE_STAFF,
+  'GET /staff/stats.csv': CASE_STAFF,
   'GET /staff/admin/': ANY,
   'GET /staff/admin/departments': ADMIN,
   'GET /staff/admin/departments/new': ADMIN,
@@ -74,6 +87,15 @@ const MATRIX: Record<string, Record<Role, Outcome>> = {
   'GET /staff/admin/item-changes': ADMIN,
   'POST /staff/admin/item-changes': ADMIN,
   'GET /staff/admin/audit': ADMIN,
+  'GET /staff/disclosure/': ANY,
+  'GET /staff/disclosure/new': ANY,
+  'POST /staff/disclosure/': ANY,
+  'GET /staff/disclosure/report': ANY,
+  'GET /staff/disclosure/report.csv': ANY,
+  'POST /staff/disclosure/report': ANY,
+  'GET /staff/disclosure/:id': ANY,
+  'POST /staff/disclosure/:id': ANY,
+  'POST /staff/disclosure/:id/steps/:step': OFFICE,
 };
 /** Reached by everyone, signed in or not. */
 const PUBLIC_STAFF_ROUTES = ['GET /staff/login', 'POST /staff/login', 'POST /staff/logout'];
@@ -117,7 +139,22 @@ describe('authorization matrix of the staff side', () => {
       .send({ phoneLast4: '0183', level: 'dissatisfied', scores: { efficiency: 1, quality: 2, attitude: 2 } })
       .expect(201);
     const rectification = (await t.store.listRectifications({ limit: 1, offset: 0 })).rows[0];
+    const hash = await hashPassword(PASSWORD);
+    for (const [username, role] of [['office', 'office_reviewer'], ['webmaster', 'webmaster']] as const) {
+      await t.store.createStaff({ username, displayName: username, role, departmentId: null, windowId: null, passwordHash: hash, isDemo: false });
+    }
     for (const role of ROLES) agents[role] = await staffAgent(t.app, USERNAMES[role]);
+    const draft = await agents.water.agent
+      .post('/staff/disclosure')
+      .type('form')
+      .send({ _csrf: agents.water.csrf, title: '2026年行政许可事项目录', category: '政策文件', writtenDate: '2026-11-01', publisher: '市行政服务中心', summary: '目录', body: '正文' })
+      .expect(303);
+    const entryId = /\/staff\/disclosure\/(\d+)/.exec(draft.headers.location ?? '')?.[1] ?? '1';
+    await agents.water.agent
+      .post(`/staff/disclosure/${entryId}/steps/submit`)
+      .type('form')
+      .send({ _csrf: agents.water.csrf, version: '1' })
+      .expect(303);
     await agents.water.agent
       .post(`/staff/cases/${q}/extension`)
       .type('form')
@@ -142,6 +179,7 @@ describe('authorization matrix of the staff side', () => {
       windowId: String(windows[0]?.id ?? 1),
       lawId: String(law?.id ?? 1),
       materialId: String(guide?.materials[0]?.id ?? 1),
+      entryId,
     };
   });
   afterAll(() => t.cleanup());
@@ -155,12 +193,14 @@ describe('authorization matrix of the staff side', () => {
       : path.includes('/windows/') ? params.windowId
       : path.includes('/laws/') ? params.lawId
       : path.includes('/materials/') ? params.materialId
+      : path.includes('/disclosure/') ? params.entryId
       : '1';
     return path
       .replace(':queryNo', params.queryNo)
       .replace(':kind', params.kind)
       .replace(':code', params.code)
       .replace(':date', params.date)
+      .replace(':step', 'approve')
       .replace(':id', id);
   };
 

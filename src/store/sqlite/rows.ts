@@ -1,3 +1,4 @@
+import type { DisclosureAction, DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../../domain/disclosure';
 import type {
   BulletinEntry,
   Case,
@@ -413,5 +414,38 @@ export function toRectification(r: Row): Rectification {
     closingNote: optStr(r.closing_note),
     closedByName: optStr(r.closed_by_name),
     closedAt: optStr(r.closed_at),
+  };
+}
+
+export function toDisclosureEntry(r: Row): DisclosureEntry {
+  return {
+    id: num(r.id),
+    indexNo: str(r.index_no),
+    title: str(r.title),
+    category: str(r.category),
+    writtenDate: str(r.written_date),
+    publisher: str(r.publisher),
+    summary: str(r.summary),
+    body: str(r.body),
+    status: str(r.status) as DisclosureStatus,
+    publishedAt: r.published_at === null ? null : str(r.published_at),
+    version: num(r.version),
+    createdBy: num(r.created_by),
+    createdAt: str(r.created_at),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+export function toDisclosureEvent(r: Row): DisclosureEvent {
+  return {
+    id: num(r.id),
+    entryId: num(r.entry_id),
+    action: str(r.action) as DisclosureAction,
+    fromStatus: r.from_status === null ? null : (str(r.from_status) as DisclosureStatus),
+    toStatus: str(r.to_status) as DisclosureStatus,
+    staffId: num(r.staff_id),
+    staffName: str(r.staff_name),
+    at: str(r.at),
+    comment: r.comment === null ? null : str(r.comment),
   };
 }

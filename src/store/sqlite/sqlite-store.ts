@@ -23,6 +23,8 @@ import type {
 } from '../../domain/model';
 import { MIGRATIONS_DIR } from '../../paths';
 import { eventHash, type HashedEventContent } from '../../domain/event-hash';
+import { CENTER_OFFICE_ROLES } from '../../domain/model';
+import type { DisclosureEntry, DisclosureEvent } from '../../domain/disclosure';
 import { migrateSqlite } from '../migrate';
 import {
   DuplicateKeyError,
@@ -60,6 +62,10 @@ import {
   type NewWindow,
   type SessionRecord,
   type Store,
+  type DisclosureFields,
+  type DisclosureFilter,
+  type MoveDisclosureEntry,
+  type NewDisclosureEntry,
 } from '../store';
 import {
   BULLETIN_COLUMNS,
@@ -97,10 +103,16 @@ import {
   RECTIFICATION_JOINS,
   toEvaluation,
   toRectification,
+  toDisclosureEntry,
+  toDisclosureEvent,
 } from './rows';
 import { bulletinOrderKey, instantKey, KEY_MAX, KEY_MIN, matchExpression, registerSearchFunctions } from './search-index';
 
 type Row = Record<string, unknown>;
+
+/** Staff with the effective role: a center-office role from staff_roles wins over the placeholder. */
+const STAFF_SELECT = `SELECT s.id, s.username, s.display_name, COALESCE(sr.role, s.role) AS role, s.department_id,
+  s.window_id, s.password_hash, s.is_demo, s.active FROM staff s LEFT JOIN staff_roles sr ON sr.staff_id = s.id`;
 
 export interface SqliteStoreOptions {
   file: string;
@@ -276,24 +288,36 @@ export class SqliteStore implements Store {
       : this.all('SELECT * FROM windows WHERE department_id = ? ORDER BY code', toWindow, departmentId);
   }
 
+  /**
+   * The center-office roles (migration 007) are stored in staff_roles; staff.role, whose CHECK
+   * cannot be widened in SQLite, holds 'admin' only as a placeholder that satisfies
+   * staff_department_ck (no department). Every staff read goes through STAFF_SELECT, which puts
+   * the staff_roles value first, so the placeholder is never seen outside this adapter.
+   */
   async createStaff(s: NewStaff): Promise<Staff> {
-    const info = this.stmt(
-      `INSERT INTO staff (username, display_name, role, department_id, window_id, password_hash, is_demo)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.username, s.displayName, s.role, s.departmentId, s.windowId, s.passwordHash, s.isDemo ? 1 : 0);
-    return (await this.findStaffById(Number(info.lastInsertRowid))) as Staff;
+    const officeRole = CENTER_OFFICE_ROLES.includes(s.role);
+    const id = this.write(() => {
+      const info = this.stmt(
+        `INSERT INTO staff (username, display_name, role, department_id, window_id, password_hash, is_demo)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(s.username, s.displayName, officeRole ? 'admin' : s.role, s.departmentId, s.windowId, s.passwordHash, s.isDemo ? 1 : 0);
+      const staffId = Number(info.lastInsertRowid);
+      if (officeRole) this.stmt('INSERT INTO staff_roles (staff_id, role) VALUES (?, ?)').run(staffId, s.role);
+      return staffId;
+    });
+    return (await this.findStaffById(id)) as Staff;
   }
 
   async findStaffByUsername(username: string): Promise<Staff | null> {
-    return this.get('SELECT * FROM staff WHERE username = ?', toStaff, username);
+    return this.get(`${STAFF_SELECT} WHERE s.username = ?`, toStaff, username);
   }
 
   async findStaffById(id: number): Promise<Staff | null> {
-    return this.get('SELECT * FROM staff WHERE id = ?', toStaff, id);
+    return this.get(`${STAFF_SELECT} WHERE s.id = ?`, toStaff, id);
   }
 
   async listDemoStaff(): Promise<Staff[]> {
-    return this.all('SELECT * FROM staff WHERE is_demo = 1 ORDER BY id', toStaff);
+    return this.all(`${STAFF_SELECT} WHERE s.is_demo = 1 ORDER BY s.id`, toStaff);
   }
 
   async createSession(s: SessionRecord): Promise<void> {
@@ -1401,6 +1425,138 @@ export class SqliteStore implements Store {
         deemedAccepted: r.deemed_accepted === 1,
       }),
       ...scopeParams(q),
+    );
+  }
+
+  // 政府信息公开: the catalog and its review workflow.
+
+  private disclosureById(id: number): DisclosureEntry | null {
+    return this.get('SELECT * FROM disclosure_entries WHERE id = ?', toDisclosureEntry, id);
+  }
+
+  private logDisclosureEvent(entryId: number, action: string, from: string | null, to: string, staffId: number, at: string, comment: string | null) {
+    this.stmt(
+      `INSERT INTO disclosure_events (entry_id, action, from_status, to_status, staff_id, at, comment)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(entryId, action, from, to, staffId, at, comment);
+  }
+
+  async createDisclosureEntry(e: NewDisclosureEntry, actor: Actor): Promise<DisclosureEntry> {
+    return this.write(() => {
+      let indexNo = e.indexNo;
+      if (!indexNo) {
+        // The serial counter row is written in this transaction, so two drafts never share one;
+        // a serial already taken by an imported entry is skipped.
+        const last = (this.stmt('SELECT last FROM disclosure_serials WHERE prefix = ?').get(e.indexPrefix) as { last: number } | undefined)?.last ?? 0;
+        let serial = last;
+        do {
+          serial += 1;
+          if (serial > 99_999) throw new ConflictError('index_no_exhausted', '本年度索引号流水号已用完');
+          indexNo = `${e.indexPrefix}${String(serial).padStart(5, '0')}`;
+        } while (this.stmt('SELECT 1 FROM disclosure_entries WHERE index_no = ?').get(indexNo));
+        this.stmt(
+          'INSERT INTO disclosure_serials (prefix, last) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last',
+        ).run(e.indexPrefix, serial);
+      }
+      const info = this.stmt(
+        `INSERT INTO disclosure_entries (index_no, title, category, written_date, publisher, summary, body, status,
+           created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
+      ).run(indexNo, e.title, e.category, e.writtenDate, e.publisher, e.summary, e.body, actor.staffId, actor.at, actor.at);
+      const id = Number(info.lastInsertRowid);
+      this.logDisclosureEvent(id, 'create', null, 'draft', actor.staffId, actor.at, null);
+      return this.disclosureById(id) as DisclosureEntry;
+    });
+  }
+
+  async updateDisclosureEntry(id: number, expectedVersion: number, f: DisclosureFields, actor: Actor): Promise<DisclosureEntry> {
+    return this.write(() => {
+      const before = this.disclosureById(id);
+      if (!before) throw new NotFoundError('not_found', '未找到该公开信息');
+      const info = this.stmt(
+        `UPDATE disclosure_entries SET title = ?, category = ?, written_date = ?, publisher = ?, summary = ?, body = ?,
+           version = version + 1, updated_at = ?
+         WHERE id = ? AND version = ?`,
+      ).run(f.title, f.category, f.writtenDate, f.publisher, f.summary, f.body, actor.at, id, expectedVersion);
+      if (info.changes === 0) throw new StaleVersionError('该信息已被他人更新，请刷新后重试');
+      this.logDisclosureEvent(id, 'edit', before.status, before.status, actor.staffId, actor.at, null);
+      return this.disclosureById(id) as DisclosureEntry;
+    });
+  }
+
+  async moveDisclosureEntry(m: MoveDisclosureEntry): Promise<DisclosureEntry> {
+    return this.write(() => {
+      const info = this.stmt(
+        `UPDATE disclosure_entries SET status = ?, version = version + 1, updated_at = ?,
+           published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END
+         WHERE id = ? AND version = ? AND status = ?`,
+      ).run(m.to, m.actor.at, m.to, m.actor.at, m.id, m.expectedVersion, m.from);
+      if (info.changes === 0) {
+        if (!this.disclosureById(m.id)) throw new NotFoundError('not_found', '未找到该公开信息');
+        throw new StaleVersionError('该信息已被他人处理，请刷新后重试');
+      }
+      this.logDisclosureEvent(m.id, m.action, m.from, m.to, m.actor.staffId, m.actor.at, m.comment);
+      return this.disclosureById(m.id) as DisclosureEntry;
+    });
+  }
+
+  async findDisclosureEntry(id: number): Promise<DisclosureEntry | null> {
+    return this.disclosureById(id);
+  }
+
+  async listDisclosureEntries(f: DisclosureFilter): Promise<Page<DisclosureEntry>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.statuses) {
+      where.push(`status IN (${f.statuses.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...f.statuses);
+    }
+    if (f.category !== undefined) {
+      where.push('category = ?');
+      params.push(f.category);
+    }
+    if (f.publishedFrom !== undefined) {
+      where.push('published_at >= ?');
+      params.push(f.publishedFrom);
+    }
+    if (f.publishedBefore !== undefined) {
+      where.push('published_at < ?');
+      params.push(f.publishedBefore);
+    }
+    if (f.q) {
+      // A plain LIKE scan: the catalog is small (hundreds of entries), and LIKE finds 2-character terms.
+      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push("(title LIKE ? ESCAPE '\\' OR index_no LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')");
+      params.push(like, like, like, like);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM disclosure_entries ${w}`).get(...params) as { n: number }).n;
+    const rows = (
+      this.db
+        .prepare(`SELECT * FROM disclosure_entries ${w} ORDER BY published_at IS NULL, published_at DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?`)
+        .all(...params, f.limit, f.offset) as Row[]
+    ).map(toDisclosureEntry);
+    return { rows, total };
+  }
+
+  async countPublishedDisclosures(f: { publishedBefore?: string }): Promise<{ category: string; year: number; count: number }[]> {
+    // The publication year is the Beijing year (UTC+8, no daylight saving).
+    return this.all(
+      `SELECT category, CAST(strftime('%Y', published_at, '+8 hours') AS INTEGER) AS year, COUNT(*) AS n
+       FROM disclosure_entries WHERE status = 'published' AND (? IS NULL OR published_at < ?)
+       GROUP BY category, year ORDER BY year DESC, category`,
+      (r) => ({ category: String(r.category), year: Number(r.year), count: Number(r.n) }),
+      f.publishedBefore ?? null,
+      f.publishedBefore ?? null,
+    );
+  }
+
+  async listDisclosureEvents(entryId: number): Promise<DisclosureEvent[]> {
+    return this.all(
+      `SELECT e.*, s.display_name AS staff_name FROM disclosure_events e JOIN staff s ON s.id = e.staff_id
+       WHERE e.entry_id = ? ORDER BY e.id`,
+      toDisclosureEvent,
+      entryId,
     );
   }
 }
