@@ -152,6 +152,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   file: '表格文件',
   intermediary: '中介机构',
   item_change: '事项调整',
+  staff: '工作人员账号',
 };
 
 /**

@@ -48,6 +48,14 @@ export interface NewDepartment {
   code: string;
   name: string;
 }
+export interface StaffAccountChange {
+  displayName: string;
+  role: Role;
+  departmentId: number | null;
+  windowId: number | null;
+  active: boolean;
+}
+
 export interface NewWindow {
   departmentId: number;
   code: string;
@@ -462,9 +470,14 @@ export interface Store {
   findWindowById(id: number): Promise<ServiceWindow | null>;
   listWindows(departmentId?: number): Promise<ServiceWindow[]>;
 
-  createStaff(s: NewStaff): Promise<Staff>;
+  createStaff(s: NewStaff, actor?: Actor): Promise<Staff>;
   findStaffByUsername(username: string): Promise<Staff | null>;
   findStaffById(id: number): Promise<Staff | null>;
+  listStaff(): Promise<Staff[]>;
+  /** Changes an account; a change of role or deactivation ends its sessions and API tokens. Audited. */
+  updateStaffAccount(id: number, a: StaffAccountChange, actor: Actor): Promise<Staff>;
+  /** Sets a new password hash and ends every session and API token of the account. Audited. */
+  setStaffPassword(id: number, passwordHash: string, actor: Actor): Promise<void>;
   listDemoStaff(): Promise<Staff[]>;
 
   createSession(s: SessionRecord): Promise<void>;

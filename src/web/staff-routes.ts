@@ -15,6 +15,7 @@ import { requestExtension } from '../services/extensions';
 import { availableDocuments, buildDocument, isDocumentKind, type DocumentKind } from '../services/documents';
 import { lookupUrlFor } from './view-helpers';
 import { staffClockRoutes } from './staff-clock-routes';
+import { staffAccountRoutes } from './staff-account-routes';
 import { listOf } from './admin-forms';
 import { adminRoutes, multipartUploads } from './admin-routes';
 import { itemsInForce } from '../services/catalog';
@@ -84,7 +85,8 @@ export function staffRoutes(ctx: WebContext): Router {
 
   router.get('/login', (req, res) => {
     if (res.locals.staff) return res.redirect(303, '/staff');
-    res.render('staff/login', { title: '工作人员登录', next: safeNext(req.query.next), username: '', error: null });
+    const notice = req.query.changed === '1' ? '密码已修改，请用新密码登录。' : req.query.out === '1' ? '您已安全退出。' : null;
+    res.render('staff/login', { title: '工作人员登录', next: safeNext(req.query.next), username: '', error: null, notice });
   });
 
   router.post('/login', rateLimit(ctx.loginLimiter), async (req, res) => {
@@ -117,6 +119,7 @@ export function staffRoutes(ctx: WebContext): Router {
     res.locals.undeterminedWarning = total > 0 ? { count: total } : null;
     next();
   });
+  router.use(staffAccountRoutes(ctx));
   router.use('/admin', adminRoutes(ctx));
 
   router.post('/logout', async (_req, res) => {

@@ -87,6 +87,14 @@ const MATRIX: Record<string, Record<Role, Outcome>> = {
   'GET /staff/admin/item-changes': ADMIN,
   'POST /staff/admin/item-changes': ADMIN,
   'GET /staff/admin/audit': ADMIN,
+  'GET /staff/password': ANY,
+  'POST /staff/password': ANY,
+  'GET /staff/admin/accounts': ADMIN,
+  'GET /staff/admin/accounts/new': ADMIN,
+  'POST /staff/admin/accounts': ADMIN,
+  'GET /staff/admin/accounts/:id/edit': ADMIN,
+  'POST /staff/admin/accounts/:id': ADMIN,
+  'POST /staff/admin/accounts/:id/password': ADMIN,
   'GET /staff/disclosure/': ANY,
   'GET /staff/disclosure/new': ANY,
   'POST /staff/disclosure/': ANY,
@@ -180,6 +188,7 @@ describe('authorization matrix of the staff side', () => {
       lawId: String(law?.id ?? 1),
       materialId: String(guide?.materials[0]?.id ?? 1),
       entryId,
+      accountId: String(t.staff.land.id),
     };
   });
   afterAll(() => t.cleanup());
@@ -194,6 +203,7 @@ describe('authorization matrix of the staff side', () => {
       : path.includes('/laws/') ? params.lawId
       : path.includes('/materials/') ? params.materialId
       : path.includes('/disclosure/') ? params.entryId
+      : path.includes('/accounts/') ? params.accountId
       : '1';
     return path
       .replace(':queryNo', params.queryNo)

@@ -47,6 +47,7 @@ import {
   type ItemSearchResult,
   type LawFilter,
   type NewExtensionRequest,
+  type StaffAccountChange,
   type NewOutboxMessage,
   type NewFile,
   type NewIntermediary,
@@ -294,7 +295,7 @@ export class SqliteStore implements Store {
    * staff_department_ck (no department). Every staff read goes through STAFF_SELECT, which puts
    * the staff_roles value first, so the placeholder is never seen outside this adapter.
    */
-  async createStaff(s: NewStaff): Promise<Staff> {
+  async createStaff(s: NewStaff, actor?: Actor): Promise<Staff> {
     const officeRole = CENTER_OFFICE_ROLES.includes(s.role);
     const id = this.write(() => {
       const info = this.stmt(
@@ -303,9 +304,58 @@ export class SqliteStore implements Store {
       ).run(s.username, s.displayName, officeRole ? 'admin' : s.role, s.departmentId, s.windowId, s.passwordHash, s.isDemo ? 1 : 0);
       const staffId = Number(info.lastInsertRowid);
       if (officeRole) this.stmt('INSERT INTO staff_roles (staff_id, role) VALUES (?, ?)').run(staffId, s.role);
+      this.audit(actor, 'staff', staffId, null, {
+        username: s.username,
+        displayName: s.displayName,
+        role: s.role,
+        departmentId: s.departmentId,
+        windowId: s.windowId,
+      });
       return staffId;
     });
     return (await this.findStaffById(id)) as Staff;
+  }
+
+  async listStaff(): Promise<Staff[]> {
+    return this.all(`${STAFF_SELECT} ORDER BY s.active DESC, s.username`, toStaff);
+  }
+
+  private endSessionsOf(staffId: number): void {
+    this.stmt('DELETE FROM sessions WHERE staff_id = ?').run(staffId);
+    this.stmt('DELETE FROM api_tokens WHERE staff_id = ?').run(staffId);
+  }
+
+  async updateStaffAccount(id: number, a: StaffAccountChange, actor: Actor): Promise<Staff> {
+    const before = await this.findStaffById(id);
+    if (!before) throw new NotFoundError('staff_not_found', '没有这个账号');
+    const officeRole = CENTER_OFFICE_ROLES.includes(a.role);
+    this.write(() => {
+      this.stmt(
+        'UPDATE staff SET display_name = ?, role = ?, department_id = ?, window_id = ?, active = ? WHERE id = ?',
+      ).run(a.displayName, officeRole ? 'admin' : a.role, a.departmentId, a.windowId, a.active ? 1 : 0, id);
+      this.stmt('DELETE FROM staff_roles WHERE staff_id = ?').run(id);
+      if (officeRole) this.stmt('INSERT INTO staff_roles (staff_id, role) VALUES (?, ?)').run(id, a.role);
+      if (before.role !== a.role || before.departmentId !== a.departmentId || (before.active && !a.active)) this.endSessionsOf(id);
+      const view = (s: StaffAccountChange) => ({
+        displayName: s.displayName,
+        role: s.role,
+        departmentId: s.departmentId,
+        windowId: s.windowId,
+        active: s.active,
+      });
+      this.audit(actor, 'staff', id, view(before), view(a));
+    });
+    return (await this.findStaffById(id)) as Staff;
+  }
+
+  async setStaffPassword(id: number, passwordHash: string, actor: Actor): Promise<void> {
+    this.write(() => {
+      if (this.stmt('UPDATE staff SET password_hash = ? WHERE id = ?').run(passwordHash, id).changes !== 1) {
+        throw new NotFoundError('staff_not_found', '没有这个账号');
+      }
+      this.endSessionsOf(id);
+      this.audit(actor, 'staff', id, { password: '' }, { password: '已更改' });
+    });
   }
 
   async findStaffByUsername(username: string): Promise<Staff | null> {
