@@ -18,6 +18,7 @@ import type { Stage } from '../../src/domain/stages';
 import { CalendarService, explainClock, toStoredClock } from '../../src/services/clock';
 import { hashPassword } from '../../src/services/passwords';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { MIGRATIONS_DIR } from '../../src/paths';
 import { clockParams } from '../../src/store/sqlite/rows';
 
 /** Bump when the shape of generated data changes, so an old file is not reused. */
@@ -97,7 +98,9 @@ export interface GenerateResult {
 }
 
 function paramsKey(o: GenerateOptions): string {
-  return JSON.stringify({ generator: GENERATOR_VERSION, cases: o.cases, seed: o.seed ?? 1 });
+  // The schema is part of the parameters: a new migration means a new file.
+  const migrations = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  return JSON.stringify({ generator: GENERATOR_VERSION, cases: o.cases, seed: o.seed ?? 1, migrations });
 }
 
 export function dbBytes(file: string): number {

@@ -8,6 +8,7 @@
  *   --connections C  concurrent connections (default 50)
  *   --quick          20,000 cases and 3 s per scenario (the test suite runs this, shorter still)
  *   --out FILE       where to write the JSON (default bench/results/<date>.json)
+ *   --server KIND    dist: the compiled server (what npm run bench uses); ts: the sources (default)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -20,8 +21,7 @@ import Database from 'better-sqlite3';
 import { residentIdCheckChar, usccCheckChar } from '../../src/domain/identity';
 import { BENCH_ADMIN, BENCH_PASSWORD, dbBytes, generateBenchDatabase, type GenerateResult } from './generate';
 
-const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist-bench${path.sep}`) ? '../../..' : '../..');
-const COMPILED = __filename.endsWith('.js');
+const ROOT = path.resolve(__dirname, '../..');
 
 interface Args {
   cases: number;
@@ -29,10 +29,12 @@ interface Args {
   connections: number;
   smallCases: number;
   out: string | null;
+  /** 'dist': the compiled server (npm run bench builds it first); 'ts': the sources, transpiled on load. */
+  server: 'dist' | 'ts';
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cases: 1_000_000, duration: 10, connections: 50, smallCases: 10_000, out: null };
+  const a: Args = { cases: 1_000_000, duration: 10, connections: 50, smallCases: 10_000, out: null, server: 'ts' };
   let quick = false;
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -52,6 +54,12 @@ function parseArgs(argv: string[]): Args {
       case '--connections': a.connections = Math.floor(num(v())); break;
       case '--out': a.out = path.resolve(v()); break;
       case '--quick': quick = true; break;
+      case '--server': {
+        const x = v();
+        if (x !== 'dist' && x !== 'ts') throw new Error('--server is dist or ts');
+        a.server = x;
+        break;
+      }
       default: throw new Error(`unknown option ${argv[i]} (see docs/performance.md)`);
     }
   }
@@ -163,16 +171,16 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, 
   };
 }
 
-function serverArgs(): string[] {
-  return COMPILED
-    ? [path.join(ROOT, 'dist-bench/src/server.js')]
+function serverArgs(kind: Args['server']): string[] {
+  return kind === 'dist'
+    ? [path.join(ROOT, 'dist/server.js')]
     : ['-r', path.join(ROOT, 'scripts/bench/ts-register.js'), path.join(ROOT, 'src/server.ts')];
 }
 
-async function startServer(dbFile: string, lookupLimit = 1_000_000): Promise<Running> {
+async function startServer(kind: Args['server'], dbFile: string, lookupLimit = 1_000_000): Promise<Running> {
   const port = await freePort();
   return startChild(
-    serverArgs(),
+    serverArgs(kind),
     {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -337,7 +345,7 @@ async function main(): Promise<void> {
   const sample = sampleQueryNos(runFile, 20_000);
 
   const results: ScenarioResult[] = [];
-  const server = await startServer(runFile);
+  const server = await startServer(a.server, runFile);
   log(`Server up in ${server.startupMs.toFixed(0)} ms (pid ${server.child.pid}); ${a.duration} s per scenario, ${a.connections} connections.`);
   let bare: Running | null = null;
   try {
@@ -419,7 +427,7 @@ async function main(): Promise<void> {
     for (const f of [smallRun, `${smallRun}-wal`, `${smallRun}-shm`]) fs.rmSync(f, { force: true });
     fs.copyFileSync(small.file, smallRun);
     const s = sampleQueryNos(smallRun, 5000);
-    smallServer = await startServer(smallRun);
+    smallServer = await startServer(a.server, smallRun);
     try {
       smallLookup = await drive(`lookup JSON at ${a.smallCases.toLocaleString('en')} cases`, smallServer.url, a, lookupPaths(s.any, '/api/v1/cases/'));
       results.push(smallLookup);

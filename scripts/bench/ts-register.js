@@ -1,5 +1,5 @@
 // Lets `node -r ./scripts/bench/ts-register.js file.ts` run the TypeScript sources without a build
-// (used by the test suite's quick benchmark; `npm run bench` runs the compiled output instead).
+// (the benchmark runner and generator; `npm run bench` then starts the compiled server).
 // Transpile only: type checking is `tsc --noEmit`'s job.
 const fs = require('node:fs');
 const ts = require('typescript');

@@ -851,17 +851,11 @@ export class SqliteStore implements Store {
   }
 
   async findCaseByQueryNo(queryNo: string): Promise<Case | null> {
-    return this.get(`SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.query_no = ?`, toCase, queryNo);
+    return this.get(HOT_QUERIES.caseByQueryNo, toCase, queryNo);
   }
 
   async listStageEvents(caseId: number) {
-    return this.all(
-      `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
-       FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
-       WHERE e.case_id = ? ORDER BY e.seq`,
-      toStageEvent,
-      caseId,
-    );
+    return this.all(HOT_QUERIES.stageEventsOfCase, toStageEvent, caseId);
   }
 
   async advanceCase(a: AdvanceCase): Promise<Case> {
@@ -1143,8 +1137,7 @@ export class SqliteStore implements Store {
     const indexed = keywords.length > 0 || opts.category !== undefined || departmentId !== undefined;
     if (!indexed) {
       const rows = this.all(
-        `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
-         WHERE b.search_key >= ? AND b.search_key < ? ORDER BY b.search_key DESC LIMIT ? OFFSET ?`,
+        HOT_QUERIES.bulletinPage,
         toBulletinEntry,
         low,
         high,
@@ -1163,11 +1156,7 @@ export class SqliteStore implements Store {
     }
     const match = matchExpression(keywords, opts.category, departmentId);
     const rows = this.all(
-      `SELECT ${BULLETIN_COLUMNS}
-       FROM (SELECT rowid AS k FROM bulletin_search WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ?
-             ORDER BY rowid DESC LIMIT ? OFFSET ?) s
-       JOIN bulletin_entries b ON b.search_key = s.k ${BULLETIN_JOINS}
-       ORDER BY s.k DESC`,
+      HOT_QUERIES.bulletinSearchPage,
       toBulletinEntry,
       match,
       low,
@@ -1396,6 +1385,23 @@ function isUniqueViolation(err: unknown, column: string): boolean {
     e.message.includes(column)
   );
 }
+
+/** SQL of the queries every public page runs; exported so a test can check their query plans. */
+export const HOT_QUERIES = {
+  caseByQueryNo: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.query_no = ?`,
+  stageEventsOfCase: `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
+       FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
+       WHERE e.case_id = ? ORDER BY e.seq`,
+  /** The bulletin without filters, newest first, between two order keys. */
+  bulletinPage: `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
+         WHERE b.search_key >= ? AND b.search_key < ? ORDER BY b.search_key DESC LIMIT ? OFFSET ?`,
+  /** A keyword, category or department search: one page of FTS matches, then their entries. */
+  bulletinSearchPage: `SELECT ${BULLETIN_COLUMNS}
+       FROM (SELECT rowid AS k FROM bulletin_search WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ?
+             ORDER BY rowid DESC LIMIT ? OFFSET ?) s
+       JOIN bulletin_entries b ON b.search_key = s.k ${BULLETIN_JOINS}
+       ORDER BY s.k DESC`,
+};
 
 /** The SQL of a case list; exported so a test can check its query plan. */
 export function listCasesQuery(f: CaseFilter): { countSql: string; rowsSql: string; params: unknown[] } {
