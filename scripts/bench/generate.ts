@@ -22,7 +22,7 @@ import { MIGRATIONS_DIR } from '../../src/paths';
 import { clockParams } from '../../src/store/sqlite/rows';
 
 /** Bump when the shape of generated data changes, so an old file is not reused. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const BENCH_PASSWORD = 'Bench-Only-Str0ng-Passw0rd-2026!';
 export const BENCH_ADMIN = 'bench_admin';
 
@@ -30,12 +30,12 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * Paths after 'submitted' with weights per 1000 cases (closed ones sum to 950). About 43% pass through 'approved' (every
- * demo item publishes its results, so that many bulletin entries); ~5% are still open; every stage
+ * demo item publishes its results, so that many bulletin entries); ~5.5% (the newest) are still open; every stage
  * appears. Average about 5 events per case.
  */
 const CLOSED_PATHS: [number, Stage[]][] = [
-  [100, ['accepted', 'under_review', 'approved']],
-  [110, ['accepted', 'under_review', 'approved', 'certificate_issued']],
+  // An approval waits for its certificate (a running clock), so only recent ones stop at 'approved'.
+  [210, ['accepted', 'under_review', 'approved', 'certificate_issued']],
   [140, ['accepted', 'under_review', 'approved', 'certificate_issued', 'completed']],
   [40, ['supplement_requested', 'accepted', 'under_review', 'approved', 'certificate_issued', 'completed']],
   [20, ['accepted', 'approved', 'completed']],
@@ -51,6 +51,7 @@ const OPEN_PATHS: [number, Stage[]][] = [
   [10, ['accepted']],
   [10, ['accepted', 'under_review']],
   [5, ['accepted', 'under_review', 'special_procedure']],
+  [5, ['accepted', 'under_review', 'approved']],
 ];
 /** Share of open cases: the most recent ones. */
 const OPEN_SHARE = OPEN_PATHS.reduce((n, [w]) => n + w, 0) / 1000;

@@ -939,10 +939,11 @@ export class SqliteStore implements Store {
     const events = this.all(
       `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
        FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
-       WHERE e.case_id BETWEEN ? AND ? ORDER BY e.case_id, e.seq`,
+       WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.seq`,
       toStageEvent,
-      cases[0].id,
-      cases[cases.length - 1].id,
+      // Only the listed cases' events: a range of ids would also read every closed case between
+      // them (at start-up, all events of a large database when open cases are spread out).
+      JSON.stringify(cases.map((c) => c.id)),
     );
     const byCase = new Map<number, StageEvent[]>();
     for (const e of events) {
