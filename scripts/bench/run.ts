@@ -8,6 +8,7 @@
  *   --connections C  concurrent connections (default 50)
  *   --quick          20,000 cases and 3 s per scenario (the test suite runs this, shorter still)
  *   --out FILE       where to write the JSON (default bench/results/<date>.json)
+ *   --profile DIR    run the server with --cpu-prof, profiles written to DIR
  *   --server KIND    dist: the compiled server (what npm run bench uses); ts: the sources (default)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,10 +32,12 @@ interface Args {
   out: string | null;
   /** 'dist': the compiled server (npm run bench builds it first); 'ts': the sources, transpiled on load. */
   server: 'dist' | 'ts';
+  /** Folder for the server's --cpu-prof output (written when it stops), or null. */
+  profile: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cases: 1_000_000, duration: 10, connections: 50, smallCases: 10_000, out: null, server: 'ts' };
+  const a: Args = { cases: 1_000_000, duration: 10, connections: 50, smallCases: 10_000, out: null, server: 'ts', profile: null };
   let quick = false;
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -54,6 +57,7 @@ function parseArgs(argv: string[]): Args {
       case '--connections': a.connections = Math.floor(num(v())); break;
       case '--out': a.out = path.resolve(v()); break;
       case '--quick': quick = true; break;
+      case '--profile': a.profile = path.resolve(v()); break;
       case '--server': {
         const x = v();
         if (x !== 'dist' && x !== 'ts') throw new Error('--server is dist or ts');
@@ -137,7 +141,12 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, 
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   let exited = false;
-  child.on('exit', () => (exited = true));
+  let stopping = false;
+  child.on('exit', (code, signal) => {
+    exited = true;
+    if (!stopping && startedUp) console.log(`server ${child.pid} exited (${code ?? signal}) while the benchmark ran:\n${output.slice(-2000)}`);
+  });
+  let startedUp = false;
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (exited) throw new Error(`server exited during start-up:\n${output}`);
@@ -150,6 +159,7 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, 
     await new Promise((r) => setTimeout(r, 10));
   }
   const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+  startedUp = true;
   let peak = 0;
   const sample = () => {
     const r = readRssKb(child.pid as number);
@@ -164,6 +174,7 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, 
     stop: () =>
       new Promise((resolve) => {
         clearInterval(timer);
+        stopping = true;
         if (exited) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
@@ -171,16 +182,17 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, 
   };
 }
 
-function serverArgs(kind: Args['server']): string[] {
+function serverArgs(kind: Args['server'], profile: string | null): string[] {
+  const prof = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
   return kind === 'dist'
-    ? [path.join(ROOT, 'dist/server.js')]
-    : ['-r', path.join(ROOT, 'scripts/bench/ts-register.js'), path.join(ROOT, 'src/server.ts')];
+    ? [...prof, path.join(ROOT, 'dist/server.js')]
+    : [...prof, '-r', path.join(ROOT, 'scripts/bench/ts-register.js'), path.join(ROOT, 'src/server.ts')];
 }
 
-async function startServer(kind: Args['server'], dbFile: string, lookupLimit = 1_000_000): Promise<Running> {
+async function startServer(a: Args, dbFile: string, lookupLimit = 1_000_000): Promise<Running> {
   const port = await freePort();
   return startChild(
-    serverArgs(kind),
+    serverArgs(a.server, a.profile),
     {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -345,7 +357,7 @@ async function main(): Promise<void> {
   const sample = sampleQueryNos(runFile, 20_000);
 
   const results: ScenarioResult[] = [];
-  const server = await startServer(a.server, runFile);
+  const server = await startServer(a, runFile);
   log(`Server up in ${server.startupMs.toFixed(0)} ms (pid ${server.child.pid}); ${a.duration} s per scenario, ${a.connections} connections.`);
   let bare: Running | null = null;
   try {
@@ -427,8 +439,10 @@ async function main(): Promise<void> {
     for (const f of [smallRun, `${smallRun}-wal`, `${smallRun}-shm`]) fs.rmSync(f, { force: true });
     fs.copyFileSync(small.file, smallRun);
     const s = sampleQueryNos(smallRun, 5000);
-    smallServer = await startServer(a.server, smallRun);
+    smallServer = await startServer(a, smallRun);
     try {
+      // Unrecorded warm-up, as the main server had its baseline run before its first lookup.
+      await drive('warm-up', smallServer.url, { ...a, duration: Math.min(3, a.duration) }, lookupPaths(s.any, '/api/v1/cases/'));
       smallLookup = await drive(`lookup JSON at ${a.smallCases.toLocaleString('en')} cases`, smallServer.url, a, lookupPaths(s.any, '/api/v1/cases/'));
       results.push(smallLookup);
     } finally {
