@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS_DIR } from '../../src/paths';
 import { migrateSqlite, readMigrations } from '../../src/store/migrate';
-import { listCasesQuery, SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { HOT_QUERIES, listCasesQuery, SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { matchExpression } from '../../src/store/sqlite/search-index';
 import { at, clockOf, queryNoFor, runStoreContract } from './store-contract';
 
 /** A fresh directory in the OS temp dir per store; removed with the -wal and -shm files on cleanup. */
@@ -319,4 +320,69 @@ describe('SqliteStore query plans of the worklist', () => {
     const count = store.queryPlan(q.countSql, q.params);
     expect(count.join('\n')).not.toMatch(/SCAN c$|SCAN cases$/m);
   });
+
+  it.each([
+    ['my department, latest first', { departmentId: 1 }, 'cases_department_updated_ix'],
+    ['all departments, latest first', {}, 'cases_updated_ix'],
+    ['my department in one stage, latest first', { departmentId: 1, stage: 'submitted' as const }, 'cases_department_stage_ix'],
+    ['one stage, latest first', { stage: 'accepted' as const }, 'cases_stage_ix'],
+    ['one item, latest first', { itemId: 1 }, 'cases_item_ix'],
+  ])('when listing %s, then its index gives the order with no sort step', (_label, filter, index) => {
+    const q = listCasesQuery({ ...filter, order: 'updated', limit: 25, offset: 0 });
+    const plan = store.queryPlan(q.rowsSql, [...q.params, 25, 0]).join('\n');
+    expect(plan).toMatch(new RegExp(`(SEARCH|SCAN) c USING (COVERING )?INDEX ${index}\\b`));
+    expect(plan).not.toMatch(/TEMP B-TREE|SCAN c\b(?! USING)/);
+  });
+});
+
+describe('SqliteStore query plans of the public pages', () => {
+  let store: SqliteStore;
+  let removeDir: () => void;
+  beforeAll(() => {
+    let file: string;
+    ({ file, removeDir } = tempDbFile());
+    store = new SqliteStore({ file });
+    store.db.exec('ANALYZE');
+  });
+  afterAll(async () => {
+    await store.close();
+    removeDir();
+  });
+
+  /** Every table read through an index or a primary key; no full scan, no sort of the result. */
+  function expectIndexed(plan: string[]) {
+    for (const step of plan) {
+      if (/^(CO-ROUTINE|SCAN s$|SCAN \(subquery)/.test(step)) continue;
+      expect(step).toMatch(/^SEARCH \w+ USING (COVERING )?(INDEX \w+|INTEGER PRIMARY KEY)|^SCAN \w+ USING (COVERING )?INDEX \w+|^SCAN bulletin_search VIRTUAL TABLE INDEX \d+:M/);
+    }
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+  }
+
+  it('when finding a case by its query number, then the unique index on query_no is used', () => {
+    const plan = store.queryPlan(HOT_QUERIES.caseByQueryNo, ['ABCDEFGHJKLM']);
+    expect(plan[0]).toMatch(/^SEARCH c USING INDEX sqlite_autoindex_cases_\d \(query_no=\?\)/);
+    expectIndexed(plan);
+  });
+
+  it('when listing the stage events of a case, then the (case_id, seq) index gives them in order', () => {
+    const plan = store.queryPlan(HOT_QUERIES.stageEventsOfCase, [1]);
+    expect(plan[0]).toMatch(/^SEARCH e USING INDEX sqlite_autoindex_stage_events_\d \(case_id=\?\)/);
+    expectIndexed(plan);
+  });
+
+  it('when listing the bulletin newest first, then the search_key index is read in order', () => {
+    const plan = store.queryPlan(HOT_QUERIES.bulletinPage, [0n, 1n << 62n, 20, 0]);
+    expect(plan[0]).toMatch(/^SEARCH b USING INDEX bulletin_entries_search_key_uq \(search_key>\? AND search_key<\?\)/);
+    expectIndexed(plan);
+  });
+
+  it.each([['取水'], ['土地登记'], ['衢州巨化新材料有限公司']])(
+    'when searching the bulletin for %s, then the FTS index answers and entries are found by key',
+    (keyword) => {
+      const plan = store.queryPlan(HOT_QUERIES.bulletinSearchPage, [matchExpression([keyword]), 0n, 1n << 62n, 20, 0]);
+      expect(plan.join('\n')).toMatch(/SCAN bulletin_search VIRTUAL TABLE INDEX \d+:M/);
+      expect(plan.join('\n')).toMatch(/SEARCH b USING INDEX bulletin_entries_search_key_uq \(search_key=\?\)/);
+      expectIndexed(plan);
+    },
+  );
 });

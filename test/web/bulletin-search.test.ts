@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { decisionNumbersIn, E, publishEntry, publishFour } from '../helpers/bulletin-fixture';
 import { apiToken, createTestApp, personApplicant, type TestApp } from '../helpers/test-app';
 
@@ -141,6 +142,37 @@ describe('results bulletin search', () => {
       expect(res.text).not.toContain('<script>alert(1)</script>');
       expect(res.text).not.toContain('<img src=x>');
       expect(res.text).toContain('&lt;script&gt;');
+    });
+  });
+
+  describe('the match count', () => {
+    const entry = (i: number) => ({
+      item: t.items.water,
+      applicant: { name: `衢州市清源水务第${i}有限公司`, kind: 'organization' as const },
+      projectName: null,
+      decisionNo: `衢水许〔2026〕${String(200 + i)}号`,
+      decidedAt: new Date(Date.UTC(2026, 1, 1 + i, 2)).toISOString(),
+    });
+    const total = async (q: string) => (await api({ q }).expect(200)).body.total as number;
+
+    it('when an entry is published between two equal searches, then the second total counts it', async () => {
+      await publishEntry(t, entry(0));
+      expect(await total('清源')).toBe(1);
+      expect(await total('清源')).toBe(1);
+      await publishEntry(t, entry(1));
+      expect(await total('清源')).toBe(2);
+    });
+
+    it('when another connection publishes an entry, then the next search counts it', async () => {
+      await publishEntry(t, entry(0));
+      expect(await total('清源')).toBe(1);
+      const other = new SqliteStore({ file: t.config.databaseFile });
+      try {
+        await publishEntry({ ...t, store: other }, entry(1));
+      } finally {
+        await other.close();
+      }
+      expect(await total('清源')).toBe(2);
     });
   });
 

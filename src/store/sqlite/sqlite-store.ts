@@ -136,6 +136,8 @@ export function openSqliteDatabase(file: string): Database.Database {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
+  /** Bulletin match counts, valid while the database is unchanged (see countUnchanged). */
+  private readonly bulletinCounts = new Map<string, { n: number; version: string }>();
 
   constructor(opts: SqliteStoreOptions) {
     this.db = openSqliteDatabase(opts.file);
@@ -928,17 +930,11 @@ export class SqliteStore implements Store {
   }
 
   async findCaseByQueryNo(queryNo: string): Promise<Case | null> {
-    return this.get(`SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.query_no = ?`, toCase, queryNo);
+    return this.get(HOT_QUERIES.caseByQueryNo, toCase, queryNo);
   }
 
   async listStageEvents(caseId: number) {
-    return this.all(
-      `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
-       FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
-       WHERE e.case_id = ? ORDER BY e.seq`,
-      toStageEvent,
-      caseId,
-    );
+    return this.all(HOT_QUERIES.stageEventsOfCase, toStageEvent, caseId);
   }
 
   async advanceCase(a: AdvanceCase): Promise<Case> {
@@ -1023,10 +1019,11 @@ export class SqliteStore implements Store {
     const events = this.all(
       `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
        FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
-       WHERE e.case_id BETWEEN ? AND ? ORDER BY e.case_id, e.seq`,
+       WHERE e.case_id IN (SELECT value FROM json_each(?)) ORDER BY e.case_id, e.seq`,
       toStageEvent,
-      cases[0].id,
-      cases[cases.length - 1].id,
+      // Only the listed cases' events: a range of ids would also read every closed case between
+      // them (at start-up, all events of a large database when open cases are spread out).
+      JSON.stringify(cases.map((c) => c.id)),
     );
     const byCase = new Map<number, StageEvent[]>();
     for (const e of events) {
@@ -1245,8 +1242,7 @@ export class SqliteStore implements Store {
     const indexed = keywords.length > 0 || opts.category !== undefined || departmentId !== undefined;
     if (!indexed) {
       const rows = this.all(
-        `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
-         WHERE b.search_key >= ? AND b.search_key < ? ORDER BY b.search_key DESC LIMIT ? OFFSET ?`,
+        HOT_QUERIES.bulletinPage,
         toBulletinEntry,
         low,
         high,
@@ -1256,20 +1252,18 @@ export class SqliteStore implements Store {
       const total =
         countLimit === 0
           ? 0
-          : (
-              this.stmt(
-                `SELECT COUNT(*) AS n FROM (SELECT 1 FROM bulletin_entries WHERE search_key >= ? AND search_key < ? LIMIT ?)`,
-              ).get(low, high, countLimit) as { n: number }
-            ).n;
+          : this.cachedCount(`all|${low}|${high}|${countLimit}`, () =>
+              (
+                this.stmt(
+                  `SELECT COUNT(*) AS n FROM (SELECT 1 FROM bulletin_entries WHERE search_key >= ? AND search_key < ? LIMIT ?)`,
+                ).get(low, high, countLimit) as { n: number }
+              ).n,
+            );
       return { rows, total };
     }
     const match = matchExpression(keywords, opts.category, departmentId);
     const rows = this.all(
-      `SELECT ${BULLETIN_COLUMNS}
-       FROM (SELECT rowid AS k FROM bulletin_search WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ?
-             ORDER BY rowid DESC LIMIT ? OFFSET ?) s
-       JOIN bulletin_entries b ON b.search_key = s.k ${BULLETIN_JOINS}
-       ORDER BY s.k DESC`,
+      HOT_QUERIES.bulletinSearchPage,
       toBulletinEntry,
       match,
       low,
@@ -1280,13 +1274,32 @@ export class SqliteStore implements Store {
     const total =
       countLimit === 0
         ? 0
-        : (
-            this.stmt(
-              `SELECT COUNT(*) AS n FROM (SELECT 1 FROM bulletin_search
-               WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ? LIMIT ?)`,
-            ).get(match, low, high, countLimit) as { n: number }
-          ).n;
+        : this.cachedCount(`${match}|${low}|${high}|${countLimit}`, () =>
+            (
+              this.stmt(
+                `SELECT COUNT(*) AS n FROM (SELECT 1 FROM bulletin_search
+                 WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ? LIMIT ?)`,
+              ).get(match, low, high, countLimit) as { n: number }
+            ).n,
+          );
     return { rows, total };
+  }
+
+  /**
+   * Counting the matches of a common keyword reads up to 10,001 of them (12–18 ms at 200,000 cases,
+   * docs/performance.md) on every page of every search; the rows of a page take 1–6 ms. A count is
+   * reused while nothing was written: PRAGMA data_version moves on another connection's commit,
+   * total_changes() on this connection's writes, so a reused count is always exact.
+   */
+  private cachedCount(key: string, count: () => number): number {
+    const v = this.stmt('SELECT (SELECT data_version FROM pragma_data_version) AS d, total_changes() AS n').get() as { d: number; n: number };
+    const version = `${v.d}:${v.n}`;
+    const hit = this.bulletinCounts.get(key);
+    if (hit && hit.version === version) return hit.n;
+    const n = count();
+    if (this.bulletinCounts.size >= 500) this.bulletinCounts.delete(this.bulletinCounts.keys().next().value as string);
+    this.bulletinCounts.set(key, { n, version });
+    return n;
   }
 
   async findBulletinEntry(id: number) {
@@ -1630,6 +1643,23 @@ function isUniqueViolation(err: unknown, column: string): boolean {
     e.message.includes(column)
   );
 }
+
+/** SQL of the queries every public page runs; exported so a test can check their query plans. */
+export const HOT_QUERIES = {
+  caseByQueryNo: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.query_no = ?`,
+  stageEventsOfCase: `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
+       FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
+       WHERE e.case_id = ? ORDER BY e.seq`,
+  /** The bulletin without filters, newest first, between two order keys. */
+  bulletinPage: `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
+         WHERE b.search_key >= ? AND b.search_key < ? ORDER BY b.search_key DESC LIMIT ? OFFSET ?`,
+  /** A keyword, category or department search: one page of FTS matches, then their entries. */
+  bulletinSearchPage: `SELECT ${BULLETIN_COLUMNS}
+       FROM (SELECT rowid AS k FROM bulletin_search WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ?
+             ORDER BY rowid DESC LIMIT ? OFFSET ?) s
+       JOIN bulletin_entries b ON b.search_key = s.k ${BULLETIN_JOINS}
+       ORDER BY s.k DESC`,
+};
 
 /** The SQL of a case list; exported so a test can check its query plan. */
 export function listCasesQuery(f: CaseFilter): { countSql: string; rowsSql: string; params: unknown[] } {

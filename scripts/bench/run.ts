@@ -1,0 +1,518 @@
+/**
+ * `npm run bench`: generates (or reuses) a database of N cases, starts the real server on a copy of
+ * it as a child process (NODE_ENV=production), drives it with autocannon from this process, and
+ * writes bench/results/<date>.json plus a one-screen table. See docs/performance.md.
+ *
+ *   --cases N        cases in the generated database (default 1,000,000)
+ *   --duration S     seconds per scenario (default 10)
+ *   --connections C  concurrent connections (default 50)
+ *   --quick          20,000 cases and 3 s per scenario (the test suite runs this, shorter still)
+ *   --out FILE       where to write the JSON (default bench/results/<date>.json)
+ *   --profile DIR    run the server with --cpu-prof, profiles written to DIR
+ *   --server KIND    dist: the compiled server (what npm run bench uses); ts: the sources (default)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { residentIdCheckChar, usccCheckChar } from '../../src/domain/identity';
+import { BENCH_ADMIN, BENCH_PASSWORD, dbBytes, generateBenchDatabase, type GenerateResult } from './generate';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Args {
+  cases: number;
+  duration: number;
+  connections: number;
+  smallCases: number;
+  out: string | null;
+  /** 'dist': the compiled server (npm run bench builds it first); 'ts': the sources, transpiled on load. */
+  server: 'dist' | 'ts';
+  /** Folder for the server's --cpu-prof output (written when it stops), or null. */
+  profile: string | null;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { cases: 1_000_000, duration: 10, connections: 50, smallCases: 10_000, out: null, server: 'ts', profile: null };
+  let quick = false;
+  const explicit = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const v = () => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+      return x;
+    };
+    const num = (x: string) => {
+      const n = Number(x.replace(/_/g, ''));
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${x}`);
+      return n;
+    };
+    switch (argv[i]) {
+      case '--cases': a.cases = Math.floor(num(v())); explicit.add('cases'); break;
+      case '--duration': a.duration = num(v()); explicit.add('duration'); break;
+      case '--connections': a.connections = Math.floor(num(v())); break;
+      case '--out': a.out = path.resolve(v()); break;
+      case '--quick': quick = true; break;
+      case '--profile': a.profile = path.resolve(v()); break;
+      case '--server': {
+        const x = v();
+        if (x !== 'dist' && x !== 'ts') throw new Error('--server is dist or ts');
+        a.server = x;
+        break;
+      }
+      default: throw new Error(`unknown option ${argv[i]} (see docs/performance.md)`);
+    }
+  }
+  if (quick) {
+    if (!explicit.has('cases')) a.cases = 20_000;
+    if (!explicit.has('duration')) a.duration = 3;
+  }
+  // The lookup comparison runs on a smaller database: 10,000 cases, or half of a small run.
+  a.smallCases = Math.min(a.smallCases, Math.floor(a.cases / 2));
+  return a;
+}
+
+// ---------------------------------------------------------------- child processes
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  startupMs: number;
+  peakRssKb: () => number;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function get(url: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      })
+      .on('error', reject);
+  });
+}
+
+function postJson(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.from(JSON.stringify(payload));
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(data.length), ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+function readRssKb(pid: number): { hwm: number; rss: number } {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? 0);
+    return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
+  } catch {
+    return { hwm: 0, rss: 0 };
+  }
+}
+
+async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number, readyPath: string): Promise<Running> {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  let exited = false;
+  let stopping = false;
+  child.on('exit', (code, signal) => {
+    exited = true;
+    if (!stopping && startedUp) console.log(`server ${child.pid} exited (${code ?? signal}) while the benchmark ran:\n${output.slice(-2000)}`);
+  });
+  let startedUp = false;
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (exited) throw new Error(`server exited during start-up:\n${output}`);
+    try {
+      if ((await get(url + readyPath)).status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Number(process.hrtime.bigint() - started) / 1e9 > 120) throw new Error(`server did not start in 120 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+  startedUp = true;
+  let peak = 0;
+  const sample = () => {
+    const r = readRssKb(child.pid as number);
+    peak = Math.max(peak, r.hwm, r.rss);
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    child,
+    url,
+    startupMs,
+    peakRssKb: () => (sample(), peak),
+    stop: () =>
+      new Promise((resolve) => {
+        clearInterval(timer);
+        stopping = true;
+        if (exited) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function serverArgs(kind: Args['server'], profile: string | null): string[] {
+  const prof = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  return kind === 'dist'
+    ? [...prof, path.join(ROOT, 'dist/server.js')]
+    : [...prof, '-r', path.join(ROOT, 'scripts/bench/ts-register.js'), path.join(ROOT, 'src/server.ts')];
+}
+
+async function startServer(a: Args, dbFile: string, lookupLimit = 1_000_000): Promise<Running> {
+  const port = await freePort();
+  return startChild(
+    serverArgs(a.server, a.profile),
+    {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+      DEMO_DATA: 'off',
+      DATABASE_FILE: dbFile,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // Per client IP and minute; the benchmark is one client. (The schema's maximum.)
+      LOOKUP_RATE_LIMIT: String(lookupLimit),
+      UPLOAD_DIR: path.join(path.dirname(dbFile), 'uploads'),
+    },
+    port,
+    '/healthz',
+  );
+}
+
+/** A bare node:http server answering every request with the bytes /healthz returned. */
+async function startBare(body: string, contentType: string): Promise<Running> {
+  const port = await freePort();
+  const code = `require('node:http').createServer((q, s) => { s.writeHead(200, { 'content-type': ${JSON.stringify(contentType)}, 'content-length': ${Buffer.byteLength(body)} }); s.end(${JSON.stringify(body)}); }).listen(${port}, '127.0.0.1');`;
+  return startChild(['-e', code], { PATH: process.env.PATH }, port, '/');
+}
+
+// ---------------------------------------------------------------- scenarios
+
+interface ScenarioResult {
+  name: string;
+  rps: number;
+  p50: number;
+  p97_5: number;
+  p99: number;
+  requests: number;
+  /** Non-2xx answers to requests that expected a 4xx (unknown or malformed numbers). */
+  expected4xx: number;
+  /** Everything else that was not the expected answer, plus socket errors and timeouts. */
+  unexpected: number;
+  ratioToExpress?: number;
+  note?: string;
+}
+
+type Expect = 'ok' | '4xx' | 'starved';
+interface Plan {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  expect: Expect;
+  onOk?: (body: string) => void;
+}
+
+async function drive(name: string, url: string, a: Args, next: () => Plan, connections = a.connections): Promise<ScenarioResult> {
+  let expected4xx = 0;
+  let unexpected = 0;
+  const statuses: Record<string, number> = {};
+  const r = await autocannon({
+    url,
+    connections,
+    duration: a.duration,
+    requests: [
+      {
+        setupRequest: (req, ctx) => {
+          const p = next();
+          ctx.plan = p;
+          return { ...req, method: p.method, path: p.path, body: p.body, headers: { ...(req.headers ?? {}), ...(p.headers ?? {}) } };
+        },
+        onResponse: (status, body, ctx) => {
+          const p = ctx.plan as Plan;
+          const ok = status >= 200 && status < 300;
+          if (p.expect === 'ok' && ok) p.onOk?.(body);
+          else if (p.expect === '4xx' && status >= 400 && status < 500) expected4xx++;
+          else {
+            unexpected++;
+            statuses[status] = (statuses[status] ?? 0) + 1;
+          }
+        },
+      },
+    ],
+  });
+  const result: ScenarioResult = {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p97_5: r.latency.p97_5,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    expected4xx,
+    unexpected: unexpected + r.errors + r.timeouts,
+  };
+  if (result.unexpected) result.note = `unexpected statuses ${JSON.stringify(statuses)}, errors ${r.errors}, timeouts ${r.timeouts}`;
+  return result;
+}
+
+function sampleQueryNos(file: string, n: number): { any: string[]; byStage: Map<string, string[]>; itemCodes: string[] } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const max = (db.prepare('SELECT MAX(id) AS m FROM cases').get() as { m: number }).m;
+    const pick = db.prepare('SELECT query_no FROM cases WHERE id = ?').pluck();
+    const any: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const q = pick.get(1 + Math.floor(Math.random() * max)) as string | undefined;
+      if (q) any.push(q);
+    }
+    const byStage = new Map<string, string[]>();
+    for (const stage of ['submitted', 'accepted', 'under_review']) {
+      byStage.set(stage, db.prepare('SELECT query_no FROM cases WHERE stage = ? ORDER BY id DESC LIMIT 200000').pluck().all(stage) as string[]);
+    }
+    const itemCodes = db
+      .prepare(
+        `SELECT code FROM items WHERE status = 'in_force' AND code LIKE '%-00_'
+           AND id NOT IN (SELECT item_id FROM item_changes WHERE kind = 'cancel') ORDER BY code`,
+      ).pluck().all() as string[];
+    return { any, byStage, itemCodes };
+  } finally {
+    db.close();
+  }
+}
+
+/** 10% unknown or malformed numbers among the lookups: well-formed unknown, bad check symbol, junk. */
+function lookupPaths(any: string[], prefix: string): () => Plan {
+  let i = 0;
+  return () => {
+    i++;
+    if (i % 10 === 0) {
+      const kind = (i / 10) % 3;
+      const q = kind === 0 ? 'XXXXXXXXXXXX' : kind === 1 ? `${any[i % any.length].slice(0, 11)}${any[i % any.length][11] === '2' ? '3' : '2'}` : 'not-a-number!';
+      return { method: 'GET', path: prefix + encodeURIComponent(q), expect: '4xx' };
+    }
+    return { method: 'GET', path: prefix + any[Math.floor(Math.random() * any.length)], expect: 'ok' };
+  };
+}
+
+const ORG_ID = `91330800123456789${usccCheckChar('91330800123456789')}`;
+const PERSON_ID = `33080219900101123${residentIdCheckChar('33080219900101123')}`;
+
+const NEXT_STAGE: Record<string, string | undefined> = {
+  submitted: 'accepted',
+  accepted: 'under_review',
+  under_review: 'approved',
+  approved: 'certificate_issued',
+  certificate_issued: 'completed',
+};
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const log = (m: string) => console.log(m);
+  const dataDir = path.join(ROOT, 'bench/data');
+  const t0 = Date.now();
+
+  log(`Generating ${a.cases.toLocaleString('en')} cases (reused when bench/data has a match) …`);
+  const gen = await generateBenchDatabase({ cases: a.cases, file: path.join(dataDir, `cases-${a.cases}.sqlite`), log });
+  log(`  ${gen.reused ? 'reused' : 'generated'}: ${gen.seconds.toFixed(1)} s, ${(gen.bytes / 1e6).toFixed(0)} MB, ${gen.bulletinEntries} bulletin entries, ${gen.stageEvents} stage events`);
+  let small: GenerateResult | null = null;
+  if (a.smallCases < a.cases) {
+    small = await generateBenchDatabase({ cases: a.smallCases, file: path.join(dataDir, `cases-${a.smallCases}.sqlite`), log });
+  }
+
+  // The server writes (transitions, registrations): it runs on a copy so the generated file stays reusable.
+  const runFile = path.join(dataDir, `run-${a.cases}.sqlite`);
+  for (const f of [runFile, `${runFile}-wal`, `${runFile}-shm`]) fs.rmSync(f, { force: true });
+  fs.copyFileSync(gen.file, runFile);
+  const sample = sampleQueryNos(runFile, 20_000);
+
+  const results: ScenarioResult[] = [];
+  const server = await startServer(a, runFile);
+  log(`Server up in ${server.startupMs.toFixed(0)} ms (pid ${server.child.pid}); ${a.duration} s per scenario, ${a.connections} connections.`);
+  let bare: Running | null = null;
+  try {
+    const health = await get(server.url + '/healthz');
+    const login = await postJson(server.url + '/api/v1/auth/token', { username: BENCH_ADMIN, password: BENCH_PASSWORD });
+    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.body}`);
+    const auth = { authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}`, 'content-type': 'application/json' };
+
+    const run = async (name: string, next: () => Plan, connections?: number, url = server.url) => {
+      const r = await drive(name, url, a, next, connections);
+      results.push(r);
+      log(`  ${name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, unexpected ${r.unexpected}`);
+      return r;
+    };
+
+    await run('healthz (Express baseline)', () => ({ method: 'GET', path: '/healthz', expect: 'ok' }));
+    await run('lookup JSON /api/v1/cases/{no}', lookupPaths(sample.any, '/api/v1/cases/'));
+    await run('lookup HTML /lookup?no=', lookupPaths(sample.any, '/lookup?no='));
+    for (const q of ['取水', '土地登记', '有限公司', '衢州巨化新材料有限公司']) {
+      await run(`bulletin q=${q}`, () => ({ method: 'GET', path: `/api/v1/bulletin?q=${encodeURIComponent(q)}`, expect: 'ok' }));
+    }
+
+    // Registrations first: the new cases (submitted) feed the transitions that follow.
+    const submitted = [...(sample.byStage.get('submitted') ?? [])];
+    let reg = 0;
+    await run('registrations POST /api/v1/cases', () => {
+      reg++;
+      const org = reg % 2 === 0;
+      return {
+        method: 'POST',
+        path: '/api/v1/cases',
+        headers: auth,
+        expect: 'ok',
+        body: JSON.stringify({
+          itemCode: sample.itemCodes[reg % sample.itemCodes.length],
+          applicant: org
+            ? { name: '衢州市压测科技有限公司', kind: 'organization', idNumber: ORG_ID, phone: '0570-8123456' }
+            : { name: '张三丰', kind: 'person', idNumber: PERSON_ID, phone: '13800001234' },
+          projectName: org ? '压测项目' : undefined,
+        }),
+        onOk: (body) => submitted.push((JSON.parse(body) as { queryNo: string }).queryNo),
+      };
+    });
+
+    // Each case moves one stage at a time; its next move is queued only after the last one answered.
+    const ready: { queryNo: string; to: string }[] = submitted.map((q) => ({ queryNo: q, to: 'accepted' }));
+    for (const q of sample.byStage.get('accepted') ?? []) ready.push({ queryNo: q, to: 'under_review' });
+    let moves = 0;
+    await run('transitions POST /api/v1/cases/{no}/transitions', () => {
+      const m = ready.shift();
+      // Out of movable cases: counted as unexpected (never silently as a transition).
+      if (!m) return { method: 'GET', path: '/healthz', expect: 'starved' };
+      moves++;
+      return {
+        method: 'POST',
+        path: `/api/v1/cases/${m.queryNo}/transitions`,
+        headers: auth,
+        expect: 'ok',
+        body: JSON.stringify(m.to === 'approved' ? { to: m.to, decisionNo: `衢压测〔2026〕${moves}号` } : { to: m.to }),
+        onOk: () => {
+          const after = NEXT_STAGE[m.to];
+          if (after) ready.push({ queryNo: m.queryNo, to: after });
+        },
+      };
+    });
+
+    bare = await startBare(health.body, String(health.headers['content-type']));
+    await run('bare node:http, same bytes', () => ({ method: 'GET', path: '/healthz', expect: 'ok' }), undefined, bare.url);
+  } finally {
+    await bare?.stop();
+    await server.stop();
+  }
+  const peakRssMb = server.peakRssKb() / 1024;
+
+  let smallLookup: ScenarioResult | null = null;
+  let smallServer: Running | null = null;
+  if (small) {
+    const smallRun = path.join(dataDir, `run-${a.smallCases}.sqlite`);
+    for (const f of [smallRun, `${smallRun}-wal`, `${smallRun}-shm`]) fs.rmSync(f, { force: true });
+    fs.copyFileSync(small.file, smallRun);
+    const s = sampleQueryNos(smallRun, 5000);
+    smallServer = await startServer(a, smallRun);
+    try {
+      // Unrecorded warm-up, as the main server had its baseline run before its first lookup.
+      await drive('warm-up', smallServer.url, { ...a, duration: Math.min(3, a.duration) }, lookupPaths(s.any, '/api/v1/cases/'));
+      smallLookup = await drive(`lookup JSON at ${a.smallCases.toLocaleString('en')} cases`, smallServer.url, a, lookupPaths(s.any, '/api/v1/cases/'));
+      results.push(smallLookup);
+    } finally {
+      await smallServer.stop();
+    }
+  }
+
+  const express = results[0].rps;
+  for (const r of results) r.ratioToExpress = r.rps / express;
+  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix)) as ScenarioResult;
+  const bulletin = results.filter((r) => r.name.startsWith('bulletin'));
+  const targets = [
+    { target: 'lookup JSON ≥ 0.6× Express baseline', value: byName('lookup JSON /api').ratioToExpress as number, ok: (byName('lookup JSON /api').ratioToExpress as number) >= 0.6 },
+    { target: 'lookup HTML ≥ 0.4× Express baseline', value: byName('lookup HTML').ratioToExpress as number, ok: (byName('lookup HTML').ratioToExpress as number) >= 0.4 },
+    { target: 'lookup p99 < 50 ms', value: byName('lookup JSON /api').p99, ok: byName('lookup JSON /api').p99 < 50 },
+    { target: 'bulletin p99 < 100 ms (every term)', value: Math.max(...bulletin.map((r) => r.p99)), ok: bulletin.every((r) => r.p99 < 100) },
+    { target: '≥ 1,000 transitions/s', value: byName('transitions').rps, ok: byName('transitions').rps >= 1000 },
+    { target: '≥ 1,000 registrations/s', value: byName('registrations').rps, ok: byName('registrations').rps >= 1000 },
+    { target: 'server RSS < 300 MB', value: peakRssMb, ok: peakRssMb < 300 },
+    { target: 'start-up < 2 s', value: server.startupMs / 1000, ok: server.startupMs < 2000 },
+    { target: '1,000,000-case generation < 180 s', value: gen.seconds, ok: a.cases >= 1_000_000 && gen.seconds < 180 },
+  ];
+
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: require('node:os').cpus().length,
+    cases: a.cases,
+    durationSeconds: a.duration,
+    connections: a.connections,
+    generation: { seconds: gen.seconds, reused: gen.reused, bytes: dbBytes(gen.file), bulletinEntries: gen.bulletinEntries, stageEvents: gen.stageEvents },
+    startupMs: server.startupMs,
+    peakRssMb,
+    scenarios: results,
+    targets,
+    wallSeconds: (Date.now() - t0) / 1000,
+  };
+  const out = a.out ?? path.join(ROOT, 'bench/results', `${report.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2));
+  for (const f of fs.readdirSync(dataDir)) if (f.startsWith('run-')) fs.rmSync(path.join(dataDir, f), { force: true });
+
+  console.log(`\n${a.cases.toLocaleString('en')} cases · ${a.connections} connections · ${a.duration} s each · start-up ${server.startupMs.toFixed(0)} ms · peak RSS ${peakRssMb.toFixed(0)} MB · generation ${gen.seconds.toFixed(0)} s${gen.reused ? ' (reused)' : ''}, ${(report.generation.bytes / 1e6).toFixed(0)} MB`);
+  console.log(table(results));
+  console.log('\nTargets:');
+  for (const t of targets) console.log(`  ${t.ok ? 'met ' : 'MISS'}  ${t.target}: ${t.value.toFixed(2)}`);
+  console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+}
+
+export function table(rows: ScenarioResult[]): string {
+  const head = ['scenario', 'req/s', '×Express', 'p50', 'p97.5', 'p99 ms', '4xx exp.', 'unexpected'];
+  const body = rows.map((r) => [
+    r.name,
+    r.rps.toFixed(0),
+    (r.ratioToExpress ?? 0).toFixed(2),
+    String(r.p50),
+    String(r.p97_5),
+    String(r.p99),
+    String(r.expected4xx),
+    String(r.unexpected),
+  ]);
+  const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
+  const w = head.map((h, i) => Math.max(width(h), ...body.map((b) => width(b[i]))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c + ' '.repeat(w[i] - width(c)) : ' '.repeat(w[i] - width(c)) + c)).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...body.map(line)].join('\n');
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Runs the benchmark end to end once, small and short, so the script cannot rot. It checks that
+ * every scenario ran and got the answers it expected; speed is judged only by `npm run bench`.
+ */
+describe('npm run bench --quick', () => {
+  it('when run on a small database, then every scenario answers without unexpected errors', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'permit-tracker-bench-'));
+    const out = path.join(dir, 'result.json');
+    try {
+      const run = spawnSync(
+        process.execPath,
+        ['-r', './scripts/bench/ts-register.js', 'scripts/bench/run.ts', '--quick', '--cases', '5000', '--duration', '1', '--connections', '10', '--out', out],
+        { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+        cases: number;
+        scenarios: { name: string; requests: number; unexpected: number; expected4xx: number; note?: string }[];
+        peakRssMb: number;
+        startupMs: number;
+      };
+      expect(report.cases).toBe(5000);
+      expect(report.scenarios.map((s) => s.name.replace(/ .*/, ''))).toEqual([
+        'healthz', 'lookup', 'lookup', 'bulletin', 'bulletin', 'bulletin', 'bulletin',
+        'registrations', 'transitions', 'bare', 'lookup',
+      ]);
+      for (const s of report.scenarios) {
+        expect({ name: s.name, unexpected: s.unexpected, note: s.note }).toEqual({ name: s.name, unexpected: 0, note: undefined });
+        expect(s.requests).toBeGreaterThan(0);
+      }
+      expect(report.scenarios.filter((s) => s.name.startsWith('lookup')).every((s) => s.expected4xx > 0)).toBe(true);
+      expect(report.peakRssMb).toBeGreaterThan(0);
+      expect(report.startupMs).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
