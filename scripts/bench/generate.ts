@@ -10,6 +10,7 @@ import path from 'node:path';
 import { customAlphabet } from 'nanoid';
 import { loadConfig } from '../../src/config';
 import { loadDemoData } from '../../src/demo/load-demo';
+import { prng } from '../../src/demo/prng';
 import { DEMO_ITEMS, DEMO_ORGANIZATIONS, DEMO_PERSONS, DEMO_PROJECTS } from '../../src/demo/demo-data';
 import { beijingDate } from '../../src/domain/beijing-time';
 import { publicApplicantName } from '../../src/domain/masking';
@@ -63,15 +64,6 @@ function weighted(paths: [number, Stage[]][]): Stage[][] {
   return out;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力飞晓宇浩然子涵欣怡梓轩雨桐一诺思远嘉怡俊杰';

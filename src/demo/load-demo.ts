@@ -8,6 +8,7 @@ import { closeRectification, recordFollowUp } from '../services/rectifications';
 import { beijingDate } from '../domain/beijing-time';
 import type { Deps } from '../services/deps';
 import { hashPassword } from '../services/passwords';
+import { prng } from './prng';
 import { saveFile } from '../services/files';
 import { DEMO_CHANGES, DEMO_GUIDES, DEMO_INTERMEDIARIES, demoSteps } from './demo-catalog';
 import { DEMO_LAWS } from './demo-laws';
@@ -63,15 +64,6 @@ const DEMO_COMMENTS: Partial<Record<EvaluationLevel, string>> = {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** Deterministic PRNG (mulberry32) so the demo looks the same on every machine. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Loads departments, windows, accounts, items and ~50 cases into an empty database. */
 export async function loadDemoData(deps: Deps, password: string, caseCount = 48, pastApprovals = 100): Promise<void> {

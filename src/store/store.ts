@@ -301,16 +301,7 @@ export interface NewFile {
   sizeBytes: number;
 }
 
-export interface NewIntermediary {
-  name: string;
-  qualification: string;
-  serviceScope: string;
-  feeBasis: string;
-  contactPerson: string;
-  phone: string;
-  address: string;
-  itemIds: number[];
-}
+export type NewIntermediary = Omit<Intermediary, 'id' | 'items'> & { itemIds: number[] };
 
 export interface NewItemChange {
   itemId: number;

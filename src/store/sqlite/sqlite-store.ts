@@ -461,7 +461,7 @@ export class SqliteStore implements Store {
         where.push('i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)');
         params.push(`"${term.replace(/"/g, '""')}"`);
       } else {
-        const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const like = containsPattern(term);
         where.push("(i.name LIKE ? ESCAPE '\\' OR i.code LIKE ? ESCAPE '\\')");
         params.push(like, like);
       }
@@ -685,7 +685,7 @@ export class SqliteStore implements Store {
     const where: string[] = [];
     const params: unknown[] = [];
     if (f.q) {
-      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = containsPattern(f.q);
       where.push("(title LIKE ? ESCAPE '\\' OR doc_no LIKE ? ESCAPE '\\' OR issuer LIKE ? ESCAPE '\\')");
       params.push(like, like, like);
     }
@@ -1588,7 +1588,7 @@ export class SqliteStore implements Store {
     }
     if (f.q) {
       // A plain LIKE scan: the catalog is small (hundreds of entries), and LIKE finds 2-character terms.
-      const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = containsPattern(f.q);
       where.push("(title LIKE ? ESCAPE '\\' OR index_no LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')");
       params.push(like, like, like, like);
     }
@@ -1702,4 +1702,9 @@ export function hashedContent(r: Record<string, unknown>): HashedEventContent {
     extensionDays: (r.extension_days as number | null) ?? null,
     approverId: (r.approver_id as number | null) ?? null,
   };
+}
+
+/** A LIKE pattern matching `text` anywhere, its own % _ \ taken literally (use with ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
