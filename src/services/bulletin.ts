@@ -68,10 +68,6 @@ export async function searchBulletin(
   return { rows: result.rows, total: totalExact ? result.total : BULLETIN_COUNT_CAP, totalExact, page, pageSize };
 }
 
-export async function listBulletinPage(deps: Deps, page: number, pageSize: number): Promise<Page<BulletinEntry>> {
-  return deps.store.listBulletin({ limit: pageSize, offset: (page - 1) * pageSize });
-}
-
 export async function latestBulletin(deps: Deps, search: BulletinSearch, count: number): Promise<BulletinEntry[]> {
   return (await deps.store.listBulletin({ ...toStoreFilter(search), limit: count, offset: 0, countLimit: 0 })).rows;
 }

@@ -461,9 +461,7 @@ export class SqliteStore implements Store {
         where.push('i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)');
         params.push(`"${term.replace(/"/g, '""')}"`);
       } else {
-        const like = containsPattern(term);
-        where.push("(i.name LIKE ? ESCAPE '\\' OR i.code LIKE ? ESCAPE '\\')");
-        params.push(like, like);
+        where.push(anyColumnContains(['i.name', 'i.code'], term, params));
       }
     }
     const base = `FROM items i JOIN departments d ON d.id = i.department_id WHERE ${where.join(' AND ')}`;
@@ -685,9 +683,7 @@ export class SqliteStore implements Store {
     const where: string[] = [];
     const params: unknown[] = [];
     if (f.q) {
-      const like = containsPattern(f.q);
-      where.push("(title LIKE ? ESCAPE '\\' OR doc_no LIKE ? ESCAPE '\\' OR issuer LIKE ? ESCAPE '\\')");
-      params.push(like, like, like);
+      where.push(anyColumnContains(['title', 'doc_no', 'issuer'], f.q, params));
     }
     if (f.level) {
       where.push('level = ?');
@@ -1588,17 +1584,18 @@ export class SqliteStore implements Store {
     }
     if (f.q) {
       // A plain LIKE scan: the catalog is small (hundreds of entries), and LIKE finds 2-character terms.
-      const like = containsPattern(f.q);
-      where.push("(title LIKE ? ESCAPE '\\' OR index_no LIKE ? ESCAPE '\\' OR summary LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')");
-      params.push(like, like, like, like);
+      where.push(anyColumnContains(['title', 'index_no', 'summary', 'body'], f.q, params));
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM disclosure_entries ${w}`).get(...params) as { n: number }).n;
-    const rows = (
-      this.db
-        .prepare(`SELECT * FROM disclosure_entries ${w} ORDER BY published_at IS NULL, published_at DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?`)
-        .all(...params, f.limit, f.offset) as Row[]
-    ).map(toDisclosureEntry);
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM disclosure_entries ${w}`).get(...params) as { n: number }).n;
+    const rows = this.all(
+      `SELECT * FROM disclosure_entries ${w}
+       ORDER BY published_at IS NULL, published_at DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?`,
+      toDisclosureEntry,
+      ...params,
+      f.limit,
+      f.offset,
+    );
     return { rows, total };
   }
 
@@ -1704,7 +1701,12 @@ export function hashedContent(r: Record<string, unknown>): HashedEventContent {
   };
 }
 
-/** A LIKE pattern matching `text` anywhere, its own % _ \ taken literally (use with ESCAPE '\'). */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * "Any of these columns contains `text`" as a LIKE condition, its own % _ \ taken literally;
+ * pushes one parameter per column. A plain scan, meant for small tables (items, laws, disclosures).
+ */
+function anyColumnContains(columns: readonly string[], text: string, params: unknown[]): string {
+  const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  for (const _ of columns) params.push(like);
+  return `(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`;
 }
