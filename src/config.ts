@@ -48,6 +48,8 @@ const schema = z
       .refine((l) => l.length >= 1 && l.length <= 20, { message: 'list 1 to 20 categories, separated by commas' })
       .refine((l) => new Set(l).size === l.length, { message: 'categories must be distinct' })
       .refine((l) => l.every((c) => c.length <= 20), { message: 'each category at most 20 characters' }),
+    // The 组配分类 the annual report (年度报告) is published under; one of DISCLOSURE_CATEGORIES.
+    DISCLOSURE_REPORT_CATEGORY: z.string().trim().optional(),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
       .optional(),
@@ -71,6 +73,9 @@ const schema = z
     }
     if (Boolean(c.SMTP_USER) !== Boolean(c.SMTP_PASSWORD)) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
+    }
+    if (c.DISCLOSURE_REPORT_CATEGORY && !c.DISCLOSURE_CATEGORIES.includes(c.DISCLOSURE_REPORT_CATEGORY)) {
+      ctx.addIssue({ code: 'custom', path: ['DISCLOSURE_REPORT_CATEGORY'], message: 'must be one of DISCLOSURE_CATEGORIES' });
     }
     if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required when NODE_ENV=production' });
@@ -109,6 +114,8 @@ export interface Config {
   centerContact: { address: string; hours: string; phone: string; email: string };
   /** 组配分类 of the disclosure catalog, in display order. */
   disclosureCategories: string[];
+  /** 组配分类 of the published annual report: DISCLOSURE_REPORT_CATEGORY, else 其他, else the last category. */
+  disclosureReportCategory: string;
   /** Public base URL printed on receipts; when unset, the staff request's own origin. */
   publicUrl: string | undefined;
   /** Login attempts per 15 minutes per client IP. */
@@ -158,6 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     centerCreditCode: c.CENTER_CREDIT_CODE,
     centerContact: { address: c.CENTER_ADDRESS, hours: c.CENTER_HOURS, phone: c.CENTER_PHONE, email: c.CENTER_EMAIL },
     disclosureCategories: c.DISCLOSURE_CATEGORIES,
+    disclosureReportCategory:
+      c.DISCLOSURE_REPORT_CATEGORY ||
+      (c.DISCLOSURE_CATEGORIES.includes('其他') ? '其他' : c.DISCLOSURE_CATEGORIES[c.DISCLOSURE_CATEGORIES.length - 1]),
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     loginRateLimit: 10,
   };

@@ -43,6 +43,7 @@ import type {
 } from '../domain/evaluation';
 import type { Stage } from '../domain/stages';
 import type { DisclosureAction, DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../domain/disclosure';
+import type { ReportFigures, ReportTemplate, ReportTexts } from '../domain/disclosure-report';
 
 export interface NewDepartment {
   code: string;
@@ -398,6 +399,50 @@ export class DuplicateQueryNoError extends Error {
   }
 }
 
+/** The stored annual report of one year (政府信息公开工作年度报告). */
+export interface DisclosureReportRecord {
+  year: number;
+  template: ReportTemplate;
+  texts: ReportTexts;
+  figures: ReportFigures;
+  /** The catalog entry it is published as; null until first submitted. */
+  entryId: number | null;
+  /** Status of that entry (null without one). */
+  entryStatus: DisclosureStatus | null;
+  /** The report as last submitted (JSON written by the service); null until then. */
+  snapshotJson: string | null;
+  version: number;
+  updatedBy: number;
+  updatedAt: string;
+}
+
+/** Saves the office's text and figures; `expectedVersion` null creates the year's record. */
+export interface SaveDisclosureReport {
+  year: number;
+  expectedVersion: number | null;
+  template: ReportTemplate;
+  texts: ReportTexts;
+  figures: ReportFigures;
+  actor: Actor;
+}
+
+/**
+ * Submits the report for publication in one transaction: the frozen snapshot is stored, the
+ * catalog entry is created or its text replaced, and it walks `steps` (each logged).
+ */
+export interface SubmitDisclosureReport {
+  year: number;
+  expectedVersion: number;
+  snapshotJson: string;
+  fields: DisclosureFields;
+  /** For a new entry's 索引号. */
+  indexPrefix: string;
+  /** The entry as the service read it (its version is checked); null when there is none yet. */
+  entry: { id: number; version: number } | null;
+  steps: { action: DisclosureAction; from: DisclosureStatus | null; to: DisclosureStatus }[];
+  actor: Actor;
+}
+
 /** The text of a disclosure entry, as drafted and edited. */
 export interface DisclosureFields {
   title: string;
@@ -579,6 +624,15 @@ export interface Store {
   decisionCounts(q: StatsScope): Promise<DecisionCountRow[]>;
   caseStatistics(q: StatsScope): Promise<CaseStatistics>;
   listDecisionDurations(q: StatsScope): Promise<DecisionDuration[]>;
+
+  /** Distinct cases that reached 准予许可 (stage 'approved') in [from, before). */
+  countApprovals(range: { from: string; before: string }): Promise<number>;
+  findDisclosureReport(year: number): Promise<DisclosureReportRecord | null>;
+  /** Newest year first. */
+  listDisclosureReports(): Promise<DisclosureReportRecord[]>;
+  /** StaleVersionError if the version moved on (or the year was created meanwhile). */
+  saveDisclosureReport(s: SaveDisclosureReport): Promise<DisclosureReportRecord>;
+  submitDisclosureReport(s: SubmitDisclosureReport): Promise<{ report: DisclosureReportRecord; entry: DisclosureEntry }>;
 
   /** Inserts a draft and its 'create' event together; DuplicateKeyError('index_no') for a taken 索引号. */
   createDisclosureEntry(e: NewDisclosureEntry, actor: Actor): Promise<DisclosureEntry>;

@@ -66,6 +66,9 @@ import {
   type DisclosureFields,
   type DisclosureFilter,
   type MoveDisclosureEntry,
+  type DisclosureReportRecord,
+  type SaveDisclosureReport,
+  type SubmitDisclosureReport,
   type NewDisclosureEntry,
 } from '../store';
 import {
@@ -105,6 +108,7 @@ import {
   toEvaluation,
   toRectification,
   toDisclosureEntry,
+  toDisclosureReport,
   toDisclosureEvent,
 } from './rows';
 import { bulletinOrderKey, instantKey, KEY_MAX, KEY_MIN, matchExpression, registerSearchFunctions } from './search-index';
@@ -1487,6 +1491,91 @@ export class SqliteStore implements Store {
     );
   }
 
+  async countApprovals(range: { from: string; before: string }): Promise<number> {
+    const r = this.stmt(
+      `SELECT COUNT(DISTINCT case_id) AS n FROM stage_events WHERE to_stage = 'approved' AND at >= ? AND at < ?`,
+    ).get(range.from, range.before) as { n: number };
+    return r.n;
+  }
+
+  // 政府信息公开: the annual report.
+
+  private reportByYear(year: number): DisclosureReportRecord | null {
+    return this.get(
+      `SELECT r.*, e.status AS entry_status FROM disclosure_reports r LEFT JOIN disclosure_entries e ON e.id = r.entry_id
+       WHERE r.year = ?`,
+      toDisclosureReport,
+      year,
+    );
+  }
+
+  async findDisclosureReport(year: number): Promise<DisclosureReportRecord | null> {
+    return this.reportByYear(year);
+  }
+
+  async listDisclosureReports(): Promise<DisclosureReportRecord[]> {
+    return this.all(
+      `SELECT r.*, e.status AS entry_status FROM disclosure_reports r LEFT JOIN disclosure_entries e ON e.id = r.entry_id
+       ORDER BY r.year DESC`,
+      toDisclosureReport,
+    );
+  }
+
+  async saveDisclosureReport(s: SaveDisclosureReport): Promise<DisclosureReportRecord> {
+    return this.write(() => {
+      const texts = JSON.stringify(s.texts);
+      const figures = JSON.stringify(s.figures);
+      if (s.expectedVersion === null) {
+        const info = this.stmt(
+          `INSERT INTO disclosure_reports (year, template, texts_json, figures_json, updated_by, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year) DO NOTHING`,
+        ).run(s.year, s.template, texts, figures, s.actor.staffId, s.actor.at);
+        if (info.changes === 0) throw new StaleVersionError('该年度报告已被他人保存，请刷新后重试');
+      } else {
+        const info = this.stmt(
+          `UPDATE disclosure_reports SET template = ?, texts_json = ?, figures_json = ?, version = version + 1,
+             updated_by = ?, updated_at = ?
+           WHERE year = ? AND version = ?`,
+        ).run(s.template, texts, figures, s.actor.staffId, s.actor.at, s.year, s.expectedVersion);
+        if (info.changes === 0) throw new StaleVersionError('该年度报告已被他人更新，请刷新后重试');
+      }
+      return this.reportByYear(s.year) as DisclosureReportRecord;
+    });
+  }
+
+  async submitDisclosureReport(s: SubmitDisclosureReport): Promise<{ report: DisclosureReportRecord; entry: DisclosureEntry }> {
+    return this.write(() => {
+      const f = s.fields;
+      let entryId: number;
+      if (s.entry === null) {
+        entryId = this.insertDisclosureEntry({ ...f, indexPrefix: s.indexPrefix }, s.actor, 'html');
+      } else {
+        entryId = s.entry.id;
+        const to = s.steps[s.steps.length - 1].to;
+        const info = this.stmt(
+          `UPDATE disclosure_entries SET title = ?, category = ?, written_date = ?, publisher = ?, summary = ?, body = ?,
+             body_format = 'html', status = ?, version = version + 1, updated_at = ?
+           WHERE id = ? AND version = ? AND status = ?`,
+        ).run(f.title, f.category, f.writtenDate, f.publisher, f.summary, f.body, to, s.actor.at, entryId, s.entry.version, s.steps[0].from);
+        if (info.changes === 0) throw new StaleVersionError('年度报告的公开信息已被他人处理，请刷新后重试');
+      }
+      for (const st of s.steps) {
+        if (st.action === 'create') continue;
+        this.logDisclosureEvent(entryId, st.action, st.from, st.to, s.actor.staffId, s.actor.at, null);
+      }
+      if (s.entry === null) {
+        const to = s.steps[s.steps.length - 1].to;
+        this.stmt('UPDATE disclosure_entries SET status = ? WHERE id = ?').run(to, entryId);
+      }
+      const info = this.stmt(
+        `UPDATE disclosure_reports SET snapshot_json = ?, entry_id = ?, version = version + 1, updated_by = ?, updated_at = ?
+         WHERE year = ? AND version = ?`,
+      ).run(s.snapshotJson, entryId, s.actor.staffId, s.actor.at, s.year, s.expectedVersion);
+      if (info.changes === 0) throw new StaleVersionError('该年度报告已被他人更新，请刷新后重试');
+      return { report: this.reportByYear(s.year) as DisclosureReportRecord, entry: this.disclosureById(entryId) as DisclosureEntry };
+    });
+  }
+
   // 政府信息公开: the catalog and its review workflow.
 
   private disclosureById(id: number): DisclosureEntry | null {
@@ -1501,31 +1590,34 @@ export class SqliteStore implements Store {
   }
 
   async createDisclosureEntry(e: NewDisclosureEntry, actor: Actor): Promise<DisclosureEntry> {
-    return this.write(() => {
-      let indexNo = e.indexNo;
-      if (!indexNo) {
-        // The serial counter row is written in this transaction, so two drafts never share one;
-        // a serial already taken by an imported entry is skipped.
-        const last = (this.stmt('SELECT last FROM disclosure_serials WHERE prefix = ?').get(e.indexPrefix) as { last: number } | undefined)?.last ?? 0;
-        let serial = last;
-        do {
-          serial += 1;
-          if (serial > 99_999) throw new ConflictError('index_no_exhausted', '本年度索引号流水号已用完');
-          indexNo = `${e.indexPrefix}${String(serial).padStart(5, '0')}`;
-        } while (this.stmt('SELECT 1 FROM disclosure_entries WHERE index_no = ?').get(indexNo));
-        this.stmt(
-          'INSERT INTO disclosure_serials (prefix, last) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last',
-        ).run(e.indexPrefix, serial);
-      }
-      const info = this.stmt(
-        `INSERT INTO disclosure_entries (index_no, title, category, written_date, publisher, summary, body, status,
-           created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
-      ).run(indexNo, e.title, e.category, e.writtenDate, e.publisher, e.summary, e.body, actor.staffId, actor.at, actor.at);
-      const id = Number(info.lastInsertRowid);
-      this.logDisclosureEvent(id, 'create', null, 'draft', actor.staffId, actor.at, null);
-      return this.disclosureById(id) as DisclosureEntry;
-    });
+    return this.write(() => this.disclosureById(this.insertDisclosureEntry(e, actor, 'text')) as DisclosureEntry);
+  }
+
+  /** Inserts a draft with its 'create' event (inside the caller's transaction); returns its id. */
+  private insertDisclosureEntry(e: NewDisclosureEntry, actor: Actor, bodyFormat: 'text' | 'html'): number {
+    let indexNo = e.indexNo;
+    if (!indexNo) {
+      // The serial counter row is written in this transaction, so two drafts never share one;
+      // a serial already taken by an imported entry is skipped.
+      const last = (this.stmt('SELECT last FROM disclosure_serials WHERE prefix = ?').get(e.indexPrefix) as { last: number } | undefined)?.last ?? 0;
+      let serial = last;
+      do {
+        serial += 1;
+        if (serial > 99_999) throw new ConflictError('index_no_exhausted', '本年度索引号流水号已用完');
+        indexNo = `${e.indexPrefix}${String(serial).padStart(5, '0')}`;
+      } while (this.stmt('SELECT 1 FROM disclosure_entries WHERE index_no = ?').get(indexNo));
+      this.stmt(
+        'INSERT INTO disclosure_serials (prefix, last) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last',
+      ).run(e.indexPrefix, serial);
+    }
+    const info = this.stmt(
+      `INSERT INTO disclosure_entries (index_no, title, category, written_date, publisher, summary, body, body_format, status,
+         created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
+    ).run(indexNo, e.title, e.category, e.writtenDate, e.publisher, e.summary, e.body, bodyFormat, actor.staffId, actor.at, actor.at);
+    const id = Number(info.lastInsertRowid);
+    this.logDisclosureEvent(id, 'create', null, 'draft', actor.staffId, actor.at, null);
+    return id;
   }
 
   async updateDisclosureEntry(id: number, expectedVersion: number, f: DisclosureFields, actor: Actor): Promise<DisclosureEntry> {
