@@ -44,6 +44,7 @@ import type {
 import type { Stage } from '../domain/stages';
 import type { DisclosureAction, DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../domain/disclosure';
 import type { ReportFigures, ReportTemplate, ReportTexts } from '../domain/disclosure-report';
+import type { RequestFeeRow, RequestReportRow, RequestReviewRow } from '../domain/disclosure-request';
 
 export interface NewDepartment {
   code: string;
@@ -647,4 +648,14 @@ export interface Store {
   countPublishedDisclosures(f: { publishedBefore?: string }): Promise<{ category: string; year: number; count: number }[]>;
   /** Oldest first. */
   listDisclosureEvents(entryId: number): Promise<DisclosureEvent[]>;
+
+  /**
+   * 依申请公开 requests that matter to the annual report of a Beijing calendar year: received on or
+   * before its last day and not closed before its first day (so those carried over are included).
+   */
+  listDisclosureRequestsForReport(year: number): Promise<RequestReportRow[]>;
+  /** Fees charged in the year. */
+  listDisclosureFeesForReport(year: number): Promise<RequestFeeRow[]>;
+  /** 复议/诉讼 records filed on or before the year's last day and not decided before its first day. */
+  listDisclosureReviewsForReport(year: number): Promise<RequestReviewRow[]>;
 }

@@ -25,6 +25,8 @@ import { MIGRATIONS_DIR } from '../../paths';
 import { eventHash, type HashedEventContent } from '../../domain/event-hash';
 import { CENTER_OFFICE_ROLES } from '../../domain/model';
 import type { DisclosureEntry, DisclosureEvent } from '../../domain/disclosure';
+import type { RequestFeeRow, RequestReportRow, RequestReviewRow } from '../../domain/disclosure-request';
+import { toRequestFeeRow, toRequestReportRow, toRequestReviewRow } from './disclosure-request-rows';
 import { migrateSqlite } from '../migrate';
 import {
   DuplicateKeyError,
@@ -1711,6 +1713,44 @@ export class SqliteStore implements Store {
       entryId,
     );
   }
+
+  async listDisclosureRequestsForReport(year: number): Promise<RequestReportRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      `SELECT id, applicant_kind, received_on, closed_on, outcome FROM disclosure_requests
+       WHERE received_on <= ? AND (closed_on IS NULL OR closed_on >= ?) ORDER BY id`,
+      toRequestReportRow,
+      last,
+      first,
+    );
+  }
+
+  async listDisclosureFeesForReport(year: number): Promise<RequestFeeRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      `SELECT request_id, charged_on, amount_fen, waived_fen FROM disclosure_request_fees
+       WHERE charged_on BETWEEN ? AND ? ORDER BY id`,
+      toRequestFeeRow,
+      first,
+      last,
+    );
+  }
+
+  async listDisclosureReviewsForReport(year: number): Promise<RequestReviewRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      `SELECT request_id, kind, filed_on, outcome, decided_on FROM disclosure_request_reviews
+       WHERE filed_on <= ? AND (decided_on IS NULL OR decided_on >= ?) ORDER BY id`,
+      toRequestReviewRow,
+      last,
+      first,
+    );
+  }
+}
+
+function yearBounds(year: number): { first: string; last: string } {
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError('year out of range');
+  return { first: `${year}-01-01`, last: `${year}-12-31` };
 }
 
 function scopeParams(q: StatsScope): unknown[] {
