@@ -9,6 +9,23 @@
  *   (第二十条 tables) · 三 收到和处理申请 (by applicant kind) · 四 复议诉讼 · 五 问题及改进 · 六 其他.
  */
 import { largestRemainderPercents, type DisclosureAction, type DisclosureStatus } from './disclosure';
+import {
+  APPLICANT_KIND_LABELS,
+  APPLICANT_KINDS,
+  OUTCOME_GROUP_LABELS,
+  OUTCOME_GROUPS,
+  OUTCOMES,
+  REVIEW_KINDS,
+  REVIEW_OUTCOMES,
+  type ApplicantKind,
+  type OutcomeCode,
+  type OutcomeGroup,
+  type RequestFeeRow,
+  type RequestReportRow,
+  type RequestReviewRow,
+  type ReviewKind,
+  type ReviewOutcome,
+} from './disclosure-request';
 import { ConflictError } from './errors';
 
 export const REPORT_TEMPLATES = ['2008', '2021'] as const;
@@ -216,5 +233,217 @@ export interface AnnualReportModel {
   siteVisits: number;
   websitePosts: number;
   table2: Table2;
+  table3: Table3;
+  table4: Table4;
+  fees: FeeSummary;
   texts: ReportTexts;
+}
+
+// Table 三 of the 2021 template: requests by applicant kind.
+
+/** Columns: 自然人, the five kinds of 法人或其他组织, 总计. */
+export const TABLE3_COLUMNS = [...APPLICANT_KINDS, 'total'] as const;
+export type Table3Column = (typeof TABLE3_COLUMNS)[number];
+export const TABLE3_COLUMN_LABELS: Record<Table3Column, string> = { ...APPLICANT_KIND_LABELS, total: '总计' };
+
+/** One number per column. */
+export type Table3Counts = Record<Table3Column, number>;
+
+export interface Table3 {
+  /** 一、本年新收政府信息公开申请数量 */
+  received: Table3Counts;
+  /** 二、上年结转政府信息公开申请数量 */
+  carriedIn: Table3Counts;
+  /** 三、本年度办理结果, one row per outcome (template order). */
+  outcomes: Record<OutcomeCode, Table3Counts>;
+  /** （七）总计 */
+  resultsTotal: Table3Counts;
+  /** 四、结转下年度继续办理 */
+  carriedOut: Table3Counts;
+}
+
+/** The template's rows, in order, with the labels printed in its first column. */
+export const TABLE3_ROWS: readonly { key: string; label: string; level: 0 | 1 | 2 }[] = [
+  { key: 'received', label: '一、本年新收政府信息公开申请数量', level: 0 },
+  { key: 'carriedIn', label: '二、上年结转政府信息公开申请数量', level: 0 },
+  { key: 'results', label: '三、本年度办理结果', level: 0 },
+  ...OUTCOME_GROUPS.flatMap((g) => {
+    const members = OUTCOMES.filter((o) => o.group === g);
+    // 予以公开 and 部分公开 are rows of their own; the other groups head their numbered reasons.
+    if (members.length === 1) return [{ key: members[0].code, label: OUTCOME_GROUP_LABELS[g], level: 1 as const }];
+    return [{ key: `group:${g}`, label: OUTCOME_GROUP_LABELS[g], level: 1 as const }, ...members.map((o) => ({ key: o.code, label: o.label, level: 2 as const }))];
+  }),
+  { key: 'resultsTotal', label: '（七）总计', level: 1 },
+  { key: 'carriedOut', label: '四、结转下年度继续办理', level: 0 },
+];
+
+/** The note the template prints over table 三's columns. */
+export const TABLE3_CHECK_NOTE = '本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和';
+
+function zeroCounts(): Table3Counts {
+  return Object.fromEntries(TABLE3_COLUMNS.map((c) => [c, 0])) as Table3Counts;
+}
+
+function bump(counts: Table3Counts, kind: ApplicantKind): void {
+  counts[kind] += 1;
+  counts.total += 1;
+}
+
+/**
+ * Counts the requests of a year (dates are Beijing calendar dates). A request received before
+ * the year and still open at its start is 上年结转; one closed during the year counts under its
+ * outcome; one still open at the year's end is 结转下年度. Requests outside the year are ignored.
+ */
+export function buildTable3(year: number, rows: readonly RequestReportRow[]): Table3 {
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  const t: Table3 = {
+    received: zeroCounts(),
+    carriedIn: zeroCounts(),
+    outcomes: Object.fromEntries(OUTCOMES.map((o) => [o.code, zeroCounts()])) as Record<OutcomeCode, Table3Counts>,
+    resultsTotal: zeroCounts(),
+    carriedOut: zeroCounts(),
+  };
+  for (const r of rows) {
+    if (r.receivedOn > last || (r.closedOn !== null && r.closedOn < first)) continue;
+    bump(r.receivedOn < first ? t.carriedIn : t.received, r.applicantKind);
+    if (r.closedOn === null || r.closedOn > last) bump(t.carriedOut, r.applicantKind);
+    // A request closed without an outcome (which the schema forbids) is left out of the results,
+    // so the check below catches it rather than the report hiding it.
+    else if (r.outcome !== null) bump(t.outcomes[r.outcome], r.applicantKind);
+  }
+  for (const o of OUTCOMES) for (const c of TABLE3_COLUMNS) t.resultsTotal[c] += t.outcomes[o.code][c];
+  return t;
+}
+
+/** The sum of one outcome group (e.g. 不予公开 across its 8 reasons), per column. */
+export function outcomeGroupCounts(t: Table3, group: OutcomeGroup): Table3Counts {
+  const out = zeroCounts();
+  for (const o of OUTCOMES) if (o.group === group) for (const c of TABLE3_COLUMNS) out[c] += t.outcomes[o.code][c];
+  return out;
+}
+
+/** A table-三 row's counts by its key in TABLE3_ROWS (group heading rows show their sum). */
+export function table3Row(t: Table3, key: string): Table3Counts | null {
+  if (key === 'received' || key === 'carriedIn' || key === 'resultsTotal' || key === 'carriedOut') return t[key];
+  if (key === 'results') return null;
+  if (key.startsWith('group:')) return outcomeGroupCounts(t, key.slice(6) as OutcomeGroup);
+  return t.outcomes[key as OutcomeCode] ?? null;
+}
+
+export interface Table3CheckFailure {
+  column: Table3Column;
+  label: string;
+  left: number;
+  right: number;
+}
+
+/** The template's check, per column: 一 + 二 = （七）总计 + 四. */
+export function checkTable3(t: Table3): Table3CheckFailure[] {
+  const failures: Table3CheckFailure[] = [];
+  for (const c of TABLE3_COLUMNS) {
+    const left = t.received[c] + t.carriedIn[c];
+    const right = t.resultsTotal[c] + t.carriedOut[c];
+    if (left !== right) failures.push({ column: c, label: TABLE3_COLUMN_LABELS[c], left, right });
+  }
+  return failures;
+}
+
+/** The message that stops publication, naming each failing column. */
+export function table3CheckMessage(failures: readonly Table3CheckFailure[]): string {
+  return (
+    '表三勾稽关系不成立，不能发布：' +
+    failures
+      .map((f) => `“${f.label}”列 本年新收与上年结转之和为${f.left}，办理结果总计与结转下年度之和为${f.right}`)
+      .join('；') +
+    '。请核对依申请公开办件的办结日期和办理结果。'
+  );
+}
+
+// Table 四: 行政复议 and 行政诉讼.
+
+export const TABLE4_COLUMNS = [...REVIEW_OUTCOMES, 'total'] as const;
+export type Table4Column = (typeof TABLE4_COLUMNS)[number];
+export type Table4 = Record<ReviewKind, Record<Table4Column, number>>;
+
+/**
+ * Each record once per year it matters to: decided during the year under its result; still
+ * undecided at the year's end (even if decided since) as 尚未审结.
+ */
+export function buildTable4(year: number, rows: readonly RequestReviewRow[]): Table4 {
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  const t = Object.fromEntries(
+    REVIEW_KINDS.map((k) => [k, Object.fromEntries(TABLE4_COLUMNS.map((c) => [c, 0]))]),
+  ) as Table4;
+  for (const r of rows) {
+    if (r.filedOn > last || (r.decidedOn !== null && r.decidedOn < first)) continue;
+    const column: ReviewOutcome = r.decidedOn === null || r.decidedOn > last || r.outcome === 'pending' ? 'pending' : r.outcome;
+    t[r.kind][column] += 1;
+    t[r.kind].total += 1;
+  }
+  return t;
+}
+
+// Fees (2008 structure: 四、收费及减免).
+
+export interface FeeSummary {
+  count: number;
+  chargedFen: number;
+  waivedFen: number;
+}
+
+export function summarizeFees(year: number, rows: readonly RequestFeeRow[]): FeeSummary {
+  const inYear = rows.filter((r) => r.chargedOn.startsWith(`${year}-`));
+  return {
+    count: inYear.length,
+    chargedFen: inYear.reduce((a, r) => a + r.amountFen, 0),
+    waivedFen: inYear.reduce((a, r) => a + r.waivedFen, 0),
+  };
+}
+
+/** 分 as 元 with two decimals. */
+export function formatYuan(fen: number): string {
+  return (fen / 100).toFixed(2);
+}
+
+// The generated text of the 2008 structure's 三、四、五.
+
+export function requestsSentence(year: number, t: Table3): string {
+  if (t.received.total === 0 && t.carriedIn.total === 0) return `${year}年本单位未收到政府信息公开申请。`;
+  const parts = [
+    `${year}年本单位共收到政府信息公开申请${t.received.total}件（自然人${t.received.person}件，法人或其他组织${t.received.total - t.received.person}件）`,
+  ];
+  if (t.carriedIn.total) parts.push(`上年结转${t.carriedIn.total}件`);
+  const groups = OUTCOME_GROUPS.map((g) => ({ g, n: outcomeGroupCounts(t, g).total })).filter((x) => x.n > 0);
+  let text = `${parts.join('，')}。本年办结${t.resultsTotal.total}件`;
+  if (groups.length) text += `，其中${groups.map((x) => `${OUTCOME_GROUP_LABELS[x.g].replace(/^（.）|（.*）$/g, '')}${x.n}件`).join('、')}`;
+  text += `；结转下年度继续办理${t.carriedOut.total}件。`;
+  const withheld = OUTCOMES.filter((o) => o.group === 'withhold' && t.outcomes[o.code].total > 0);
+  if (withheld.length) {
+    text += `不予公开的理由：${withheld.map((o) => `${o.label.replace(/^\d+\./, '')}${t.outcomes[o.code].total}件`).join('、')}。`;
+  }
+  return text;
+}
+
+export function feesSentence(f: FeeSummary): string {
+  if (f.count === 0) return '无。';
+  return `本年收取信息处理费${f.count}笔，共${formatYuan(f.chargedFen)}元，减免${formatYuan(f.waivedFen)}元。`;
+}
+
+export function appealsSentence(t: Table4): string {
+  const review = t.review.total;
+  const litigation = t.litigation_direct.total + t.litigation_after_review.total;
+  if (review === 0 && litigation === 0) return '没有发生因政府信息公开申请行政复议、提起行政诉讼的情况。';
+  const detail = (cols: Record<Table4Column, number>) =>
+    REVIEW_OUTCOMES.filter((o) => cols[o] > 0)
+      .map((o) => `${o === 'upheld' ? '维持' : o === 'corrected' ? '纠正' : o === 'other' ? '其他结果' : '尚未审结'}${cols[o]}件`)
+      .join('、');
+  const out: string[] = [];
+  out.push(review ? `因政府信息公开申请行政复议${review}件（${detail(t.review)}）` : '未发生因政府信息公开申请行政复议的情况');
+  for (const k of ['litigation_direct', 'litigation_after_review'] as const) {
+    if (t[k].total) out.push(`${k === 'litigation_direct' ? '未经复议直接提起行政诉讼' : '复议后提起行政诉讼'}${t[k].total}件（${detail(t[k])}）`);
+  }
+  if (!litigation) out.push('未发生因政府信息公开提起行政诉讼的情况');
+  return `${out.join('；')}。`;
 }

@@ -7,6 +7,11 @@ import { beijingDate } from '../domain/beijing-time';
 import { indexNoPrefix, type DisclosureEntry } from '../domain/disclosure';
 import {
   buildTable2,
+  buildTable3,
+  buildTable4,
+  checkTable3,
+  summarizeFees,
+  table3CheckMessage,
   categoryShares,
   defaultReportTemplate,
   emptyReportFigures,
@@ -18,7 +23,7 @@ import {
   type ReportTemplate,
   type ReportTexts,
 } from '../domain/disclosure-report';
-import { ForbiddenError, NotFoundError } from '../domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import type { DisclosureReportRecord } from '../store/store';
 import type { Deps } from './deps';
@@ -57,10 +62,13 @@ export async function buildReportModel(
   input: { template: ReportTemplate; texts: ReportTexts; figures: ReportFigures },
 ): Promise<AnnualReportModel> {
   const range = beijingYearRange(year);
-  const [upToYearEnd, visits, approvals] = await Promise.all([
+  const [upToYearEnd, visits, approvals, requests, fees, reviews] = await Promise.all([
     deps.store.countPublishedDisclosures({ publishedBefore: range.before }),
     deps.store.getSiteVisits(),
     deps.store.countApprovals(range),
+    deps.store.listDisclosureRequestsForReport(year),
+    deps.store.listDisclosureFeesForReport(year),
+    deps.store.listDisclosureReviewsForReport(year),
   ]);
   const names = [...deps.config.disclosureCategories];
   // Entries of a category since removed from the configuration still count, under their own name.
@@ -84,6 +92,9 @@ export async function buildReportModel(
     siteVisits: visits,
     websitePosts: input.figures.websitePosts,
     table2: buildTable2(input.figures, approvals),
+    table3: buildTable3(year, requests),
+    table4: buildTable4(year, reviews),
+    fees: summarizeFees(year, fees),
     texts: input.texts,
   };
 }
@@ -120,6 +131,9 @@ export async function submitReport(
   const entry = record.entryId === null ? null : await deps.store.findDisclosureEntry(record.entryId);
   const steps = reportSubmissionSteps(entry ? entry.status : null);
   const model = await buildReportModel(deps, year, record);
+  // The template's own check (一 + 二 = （七） + 四), on every column of table 三.
+  const failures = checkTable3(model.table3);
+  if (failures.length) throw new ConflictError('table3_check_failed', table3CheckMessage(failures));
   const { centerName, centerCreditCode, disclosureReportCategory } = deps.config;
   const today = beijingDate(deps.clock.now());
   const title = reportTitle(centerName, year);
