@@ -16,6 +16,7 @@ import {
   OUTCOME_GROUPS,
   OUTCOMES,
   REVIEW_KINDS,
+  REVIEW_OUTCOME_LABELS,
   REVIEW_OUTCOMES,
   type ApplicantKind,
   type OutcomeCode,
@@ -446,4 +447,78 @@ export function appealsSentence(t: Table4): string {
   }
   if (!litigation) out.push('未发生因政府信息公开提起行政诉讼的情况');
   return `${out.join('；')}。`;
+}
+
+// The report's tables as grids (for CSV): the same rows and columns as the printed tables.
+
+export const REPORT_TABLES = ['categories', 'site', 'table2', 'table3', 'table4'] as const;
+export type ReportTableKey = (typeof REPORT_TABLES)[number];
+export const REPORT_TABLE_TITLES: Record<ReportTableKey, string> = {
+  categories: '主动公开政府信息分类统计',
+  site: '网站公开情况',
+  table2: '表二 主动公开政府信息情况',
+  table3: '表三 收到和处理政府信息公开申请情况',
+  table4: '表四 政府信息公开行政复议、行政诉讼情况',
+};
+
+export function isReportTableKey(v: unknown): v is ReportTableKey {
+  return typeof v === 'string' && (REPORT_TABLES as readonly string[]).includes(v);
+}
+
+type Cell = string | number;
+
+export function reportTableGrid(m: AnnualReportModel, key: ReportTableKey): Cell[][] {
+  switch (key) {
+    case 'categories':
+      return [
+        ['组配分类', '条数', '占比（%）'],
+        ...m.categories.map((c) => [c.category, c.count, c.percent]),
+        ['合计', m.proactiveTotal, m.proactiveTotal ? 100 : 0],
+      ];
+    case 'site':
+      return [
+        ['项目', '数量'],
+        [`截至${m.year}年底累计主动公开（条）`, m.proactiveTotal],
+        [`${m.year}年新公开（条）`, m.publishedThisYear],
+        [`${m.year}年网站发布信息（条）`, m.websitePosts],
+        [`网上办事大厅累计访问量（人次，截至${m.generatedOn}）`, m.siteVisits],
+      ];
+    case 'table2': {
+      const t = m.table2;
+      return [
+        ['第二十条第（一）项'],
+        ['信息内容', '本年制发件数', '本年废止件数', '现行有效件数'],
+        ...t.item1.map((r) => [r.label, r.issued, r.repealed, r.inForce]),
+        ['第二十条第（五）项'],
+        ['信息内容', '本年处理决定数量'],
+        ...t.item5.map((r) => [r.label, r.decisions]),
+        ['第二十条第（六）项'],
+        ['信息内容', '本年处理决定数量'],
+        ...t.item6.map((r) => [r.label, r.decisions]),
+        ['第二十条第（八）项'],
+        ['信息内容', '本年收费金额（单位：万元）'],
+        ...t.item8.map((r) => [r.label, formatWanYuan(r.amount)]),
+      ];
+    }
+    case 'table3':
+      return [
+        [`（${TABLE3_CHECK_NOTE}）`, '申请人情况'],
+        ['', '自然人', '法人或其他组织', '', '', '', '', '总计'],
+        ['', '', ...APPLICANT_KINDS.slice(1).map((k) => APPLICANT_KIND_LABELS[k]), ''],
+        ...TABLE3_ROWS.map((r) => {
+          const counts = table3Row(m.table3, r.key);
+          // Group headings (（三）不予公开 …) carry no numbers of their own, as in the template.
+          return [r.label, ...(counts && !r.key.startsWith('group:') ? TABLE3_COLUMNS.map((c) => counts[c]) : [])];
+        }),
+      ];
+    case 'table4': {
+      const names = [...REVIEW_OUTCOMES.map((o) => REVIEW_OUTCOME_LABELS[o]), '总计'];
+      return [
+        ['行政复议', '', '', '', '', '行政诉讼'],
+        ['', '', '', '', '', '未经复议直接起诉', '', '', '', '', '复议后起诉'],
+        [...names, ...names, ...names],
+        REVIEW_KINDS.flatMap((k) => TABLE4_COLUMNS.map((c) => m.table4[k][c])),
+      ];
+    }
+  }
 }

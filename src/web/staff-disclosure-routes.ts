@@ -12,17 +12,13 @@ import {
 import { AppError, ValidationError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import {
-  buildAnnualReport,
-  defaultReportTexts,
-  draftAnnualReportEntry,
   draftDisclosure,
   editDisclosure,
   findDisclosureForStaff,
   takeDisclosureStep,
-  type ReportTexts,
 } from '../services/disclosure';
-import { CSV_BOM, csvRow } from './csv';
-import { disclosureFieldsSchema, draftSchema, reportTextsSchema, reportYearSchema, stepSchema } from './disclosure-schemas';
+import { disclosureFieldsSchema, draftSchema, stepSchema } from './disclosure-schemas';
+import { staffReportRoutes } from './staff-report-routes';
 import { parseInput } from './schemas';
 import { pagination } from './view-helpers';
 
@@ -45,12 +41,6 @@ function formValues(body: Record<string, unknown>): FormValues {
   };
 }
 
-function reportTextValues(source: Record<string, unknown>, year: number): ReportTexts {
-  const d = defaultReportTexts(year);
-  const pick = (k: keyof ReportTexts) => (typeof source[k] === 'string' ? (source[k] as string).slice(0, 20_000) : d[k]);
-  return { overview: pick('overview'), requests: pick('requests'), fees: pick('fees'), appeals: pick('appeals'), problems: pick('problems'), other: pick('other') };
-}
-
 /**
  * 政府信息公开 for staff, mounted at /staff/disclosure: any staff member drafts, the office
  * (office_reviewer) approves or returns, the 网管员 (webmaster) publishes or takes down.
@@ -64,7 +54,6 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
     if (!Number.isSafeInteger(id)) throw new AppError(404, 'not_found', '未找到该公开信息');
     return id;
   };
-  const thisYear = () => Number(beijingDate(deps.clock.now()).slice(0, 4));
 
   router.get('/', async (req, res) => {
     const status = (DISCLOSURE_STATUSES as readonly string[]).includes(String(req.query.status)) ? (req.query.status as DisclosureStatus) : undefined;
@@ -112,71 +101,7 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
     }
   });
 
-  // The annual report (年度报告): before /:id so "report" is not taken for an id.
-  const reportYear = (source: unknown) => {
-    const raw = source as Record<string, unknown>;
-    return raw.year === undefined || raw.year === '' ? thisYear() - 1 : parseInput(reportYearSchema, { year: raw.year }).year;
-  };
-
-  const renderReport = async (res: Response, status: number, year: number, texts: ReportTexts, errors: Record<string, string>) => {
-    const report = await buildAnnualReport(deps, year);
-    res.status(status).render('staff/disclosure-report', {
-      title: `${year}年政府信息公开工作年度报告`,
-      report,
-      texts,
-      errors,
-      contact: config.centerContact,
-      years: Array.from({ length: 8 }, (_, i) => thisYear() - i),
-    });
-  };
-
-  router.get('/report', async (req, res) => {
-    let year: number;
-    try {
-      year = reportYear(req.query);
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        return renderReport(res, 400, thisYear() - 1, defaultReportTexts(thisYear() - 1), err.fields ?? {});
-      }
-      throw err;
-    }
-    await renderReport(res, 200, year, reportTextValues(req.query as Record<string, unknown>, year), {});
-  });
-
-  router.get('/report.csv', async (req, res) => {
-    const year = reportYear(req.query);
-    const table = req.query.table === 'site' ? 'site' : 'categories';
-    const report = await buildAnnualReport(deps, year);
-    res.set('Content-Type', 'text/csv; charset=utf-8');
-    const name = table === 'site' ? `${year}年网站公开情况.csv` : `${year}年主动公开分类统计.csv`;
-    res.set('Content-Disposition', `attachment; filename="disclosure-${table}-${year}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    let out = CSV_BOM;
-    if (table === 'categories') {
-      out += csvRow(['组配分类', '条数', '占比（%）']);
-      for (const c of report.categories) out += csvRow([c.category, c.count, c.percent]);
-      out += csvRow(['合计', report.total, report.total ? 100 : 0]);
-    } else {
-      out += csvRow(['项目', '数量']);
-      out += csvRow([`截至${year}年底累计主动公开（条）`, report.total]);
-      out += csvRow([`${year}年新公开（条）`, report.publishedThisYear]);
-      out += csvRow(['网上办事大厅累计访问量（人次）', report.siteVisits]);
-    }
-    res.send(out);
-  });
-
-  router.post('/report', async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const year = reportYear(body);
-    const texts = reportTextValues(body, year);
-    try {
-      const input = parseInput(reportTextsSchema, texts);
-      const entry = await draftAnnualReportEntry(deps, staffOf(res), year, input);
-      res.redirect(303, `/staff/disclosure/${entry.id}?done=create`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderReport(res, 400, year, texts, err.fields ?? {});
-      throw err;
-    }
-  });
+  router.use('/reports', staffReportRoutes(ctx));
 
   const renderEntry = async (
     req: Request,
@@ -191,7 +116,7 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
       entry,
       events: await deps.store.listDisclosureEvents(entry.id),
       steps: availableSteps(staff.role, entry.status),
-      editable: EDITABLE_STATUSES.includes(entry.status),
+      editable: EDITABLE_STATUSES.includes(entry.status) && entry.bodyFormat === 'text',
       categories: config.disclosureCategories,
       values: extra.values ?? valuesOf(entry),
       errors: extra.errors ?? {},

@@ -98,9 +98,11 @@ const MATRIX: Record<string, Record<Role, Outcome>> = {
   'GET /staff/disclosure/': ANY,
   'GET /staff/disclosure/new': ANY,
   'POST /staff/disclosure/': ANY,
-  'GET /staff/disclosure/report': ANY,
-  'GET /staff/disclosure/report.csv': ANY,
-  'POST /staff/disclosure/report': ANY,
+  'GET /staff/disclosure/reports/': ANY,
+  'GET /staff/disclosure/reports/:year': ANY,
+  'GET /staff/disclosure/reports/:year/:file': ANY,
+  'POST /staff/disclosure/reports/:year': OFFICE,
+  'POST /staff/disclosure/reports/:year/submit': OFFICE,
   'GET /staff/disclosure/:id': ANY,
   'POST /staff/disclosure/:id': ANY,
   'POST /staff/disclosure/:id/steps/:step': OFFICE,
@@ -211,6 +213,8 @@ describe('authorization matrix of the staff side', () => {
       .replace(':code', params.code)
       .replace(':date', params.date)
       .replace(':step', 'approve')
+      .replace(':year', '2025')
+      .replace(':file', 'table3.csv')
       .replace(':id', id);
   };
 
