@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { WebContext } from '../app';
 import { beijingDate } from '../domain/beijing-time';
 import {
@@ -14,7 +14,7 @@ import {
   toReportTexts,
   type ReportTemplate,
 } from '../domain/disclosure-report';
-import { AppError, ValidationError } from '../domain/errors';
+import { AppError, ForbiddenError, ValidationError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import { buildReportModel, reportRecord, saveReport, submitReport } from '../services/disclosure-report';
 import { reportFormSchema, reportYearOf } from './disclosure-schemas';
@@ -101,7 +101,11 @@ export function staffReportRoutes(ctx: WebContext): Router {
     sendReportCsv(res, await buildReportModel(deps, year, record), key);
   });
 
-  router.post('/:year', async (req, res) => {
+  // Refused before the form is read, so a non-office account gets 403 rather than a form error.
+  const officeOnly = (_req: Request, res: Response, next: NextFunction) =>
+    next(staffOf(res).role === 'office_reviewer' ? undefined : new ForbiddenError('只有办公室审核人员可以编辑和提交年度报告'));
+
+  router.post('/:year', officeOnly, async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const values = formValues(body);
     try {
@@ -117,7 +121,7 @@ export function staffReportRoutes(ctx: WebContext): Router {
     }
   });
 
-  router.post('/:year/submit', async (req, res) => {
+  router.post('/:year/submit', officeOnly, async (req, res) => {
     const year = yearOf(req);
     const raw = String((req.body as Record<string, unknown>).version ?? '');
     const version = /^\d{1,9}$/.test(raw) ? Number(raw) : -1;
