@@ -80,5 +80,12 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ DISCLOSURE_CATEGORIES: '其他,其他' })).toThrow(/DISCLOSURE_CATEGORIES/);
     expect(() => loadConfig({ CENTER_EMAIL: 'not-an-address' })).toThrow(/CENTER_EMAIL/);
   });
+
+  it('publishes the annual report under 其他 by default, the last category without one, or a configured 年报 category', () => {
+    expect(loadConfig({}).disclosureReportCategory).toBe('其他');
+    expect(loadConfig({ DISCLOSURE_CATEGORIES: '机构职能,政策文件,规划计划' }).disclosureReportCategory).toBe('规划计划');
+    expect(loadConfig({ DISCLOSURE_CATEGORIES: '机构职能,年报,其他', DISCLOSURE_REPORT_CATEGORY: '年报' }).disclosureReportCategory).toBe('年报');
+    expect(() => loadConfig({ DISCLOSURE_REPORT_CATEGORY: '年报' })).toThrow(/DISCLOSURE_REPORT_CATEGORY/);
+  });
 });
 
