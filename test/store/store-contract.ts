@@ -1846,6 +1846,67 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         ]);
         expect(await store.countPublishedDisclosures({ publishedBefore: '2025-12-31T16:00:00.000Z' })).toEqual([{ category: '政策文件', year: 2025, count: 1 }]);
       });
+
+      it('when cases are approved, then countApprovals counts each case once, only within the range', async () => {
+        const f = await seed(store);
+        for (const n of [1, 2, 3]) {
+          let c = await store.registerCase(newCase(f, n));
+          c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(10) }));
+          if (n < 3) await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'approved', at: at(20 + n) }));
+        }
+        expect(await store.countApprovals({ from: at(0), before: at(30) })).toBe(2);
+        expect(await store.countApprovals({ from: at(22), before: at(30) })).toBe(1);
+        expect(await store.countApprovals({ from: at(30), before: at(40) })).toBe(0);
+      });
+
+      it('when the annual report is saved and submitted, then versions are checked and the entry walks the given steps in one write', async () => {
+        const f = await seed(store);
+        const actor = { staffId: f.registrar.id, at: '2026-03-02T02:00:00.000Z' };
+        const texts = { overview: '概况', requestsNote: '', feesNote: '', appealsNote: '', problems: '问题', other: '' };
+        const figures = { websitePosts: 406, rulesIssued: 0, rulesRepealed: 0, rulesInForce: 0, normsIssued: 1, normsRepealed: 0, normsInForce: 2, penalties: 0, enforcement: 0, feeAmount: 1.25 };
+        expect(await store.findDisclosureReport(2025)).toBeNull();
+        const r1 = await store.saveDisclosureReport({ year: 2025, expectedVersion: null, template: '2021', texts, figures, actor });
+        expect(r1).toMatchObject({ year: 2025, template: '2021', texts, figures, entryId: null, entryStatus: null, snapshotJson: null, version: 1 });
+        expect(await errorOf(store.saveDisclosureReport({ year: 2025, expectedVersion: null, template: '2021', texts, figures, actor }))).toBeInstanceOf(StaleVersionError);
+        const r2 = await store.saveDisclosureReport({ year: 2025, expectedVersion: 1, template: '2008', texts: { ...texts, other: '无。' }, figures, actor });
+        expect(r2).toMatchObject({ template: '2008', version: 2 });
+        expect(r2.texts.other).toBe('无。');
+
+        const submission = {
+          year: 2025,
+          snapshotJson: '{"schema":1}',
+          fields: { ...fields('2025年度报告', '其他'), body: '<article>报告</article>' },
+          indexPrefix: PREFIX,
+          steps: [
+            { action: 'create' as const, from: null, to: 'draft' as const },
+            { action: 'submit' as const, from: 'draft' as const, to: 'submitted' as const },
+            { action: 'approve' as const, from: 'submitted' as const, to: 'approved' as const },
+          ],
+          actor,
+        };
+        expect(await errorOf(store.submitDisclosureReport({ ...submission, expectedVersion: 1, entry: null }))).toBeInstanceOf(StaleVersionError);
+        expect((await store.listDisclosureEntries({ limit: 10, offset: 0 })).total).toBe(0);
+        const { report, entry } = await store.submitDisclosureReport({ ...submission, expectedVersion: 2, entry: null });
+        expect(entry).toMatchObject({ status: 'approved', bodyFormat: 'html', body: '<article>报告</article>', category: '其他' });
+        expect(report).toMatchObject({ entryId: entry.id, entryStatus: 'approved', snapshotJson: '{"schema":1}', version: 3 });
+        expect((await store.listDisclosureEvents(entry.id)).map((e) => [e.action, e.fromStatus, e.toStatus])).toEqual([
+          ['create', null, 'draft'],
+          ['submit', 'draft', 'submitted'],
+          ['approve', 'submitted', 'approved'],
+        ]);
+
+        const again = await store.submitDisclosureReport({
+          ...submission,
+          snapshotJson: '{"schema":1,"n":2}',
+          fields: { ...submission.fields, body: '<article>第二稿</article>' },
+          expectedVersion: 3,
+          entry: { id: entry.id, version: entry.version },
+          steps: [{ action: 'edit', from: 'approved', to: 'approved' }],
+        });
+        expect(again.entry).toMatchObject({ id: entry.id, status: 'approved', body: '<article>第二稿</article>', version: entry.version + 1 });
+        expect(again.report.snapshotJson).toBe('{"schema":1,"n":2}');
+        expect((await store.listDisclosureReports()).map((r) => r.year)).toEqual([2025]);
+      });
     });
     });
   });
