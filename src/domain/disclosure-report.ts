@@ -413,7 +413,9 @@ export function formatYuan(fen: number): string {
 export function requestsSentence(year: number, t: Table3): string {
   if (t.received.total === 0 && t.carriedIn.total === 0) return `${year}年本单位未收到政府信息公开申请。`;
   const parts = [
-    `${year}年本单位共收到政府信息公开申请${t.received.total}件（自然人${t.received.person}件，法人或其他组织${t.received.total - t.received.person}件）`,
+    t.received.total
+      ? `${year}年本单位共收到政府信息公开申请${t.received.total}件（自然人${t.received.person}件，法人或其他组织${t.received.total - t.received.person}件）`
+      : `${year}年本单位未收到新的政府信息公开申请`,
   ];
   if (t.carriedIn.total) parts.push(`上年结转${t.carriedIn.total}件`);
   const groups = OUTCOME_GROUPS.map((g) => ({ g, n: outcomeGroupCounts(t, g).total })).filter((x) => x.n > 0);
