@@ -57,6 +57,42 @@ describe('backup, restore and the integrity check', () => {
     expect(problems.find((p) => p.check === 'bulletin')?.detail).toContain(q2);
   });
 
+  it('the check finds half-written records: a case without its registration event, a gap in the numbering, an outbox message of another case\'s event', async () => {
+    const q = (await register().expect(201)).body.queryNo as string;
+    const q2 = (await register().expect(201)).body.queryNo as string;
+    await request(t.app).post(`/api/v1/cases/${q2}/transitions`).set('Authorization', `Bearer ${token}`).send({ to: 'accepted' }).expect(200);
+    expect(checkSqliteIntegrity(t.store.db)).toEqual([]);
+    const db = t.store.db;
+    const ids = db.prepare('SELECT id FROM cases ORDER BY id').pluck().all() as number[];
+    // A case row copied without its events, as a write torn between two statements would leave it.
+    db.prepare(
+      `INSERT INTO cases (query_no, item_id, department_id, applicant_name, applicant_kind, applicant_id_number, applicant_phone,
+         stage, version, registered_by, registered_at, updated_at)
+       SELECT 'TORN00000000', item_id, department_id, applicant_name, applicant_kind, applicant_id_number, applicant_phone,
+         stage, version, registered_by, registered_at, updated_at FROM cases WHERE id = ?`,
+    ).run(ids[0]);
+    // A version bumped without its event.
+    db.prepare('UPDATE cases SET version = version + 1 WHERE id = ?').run(ids[1]);
+    const eventOfFirst = db.prepare('SELECT id FROM stage_events WHERE case_id = ?').pluck().get(ids[0]) as number;
+    const outboxId = Number(
+      db.prepare(
+        `INSERT INTO outbox (case_id, stage_event_id, channel, recipient, subject, body, next_attempt_at, created_at)
+         VALUES (?, ?, 'email', 'a@example.com', 's', 'b', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+      ).run(ids[1], eventOfFirst).lastInsertRowid,
+    );
+    const problems = checkSqliteIntegrity(db);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { check: 'first_event', detail: 'case TORN00000000 has no registration event (#1 → submitted)' },
+        { check: 'event_numbering', detail: 'case TORN00000000 is at version 1 but has 0 event(s) numbered 0..0' },
+        { check: 'event_numbering', detail: `case ${q2} is at version 3 but has 2 event(s) numbered 1..2` },
+        { check: 'outbox_event', detail: `outbox message ${outboxId} of case ${q2} announces an event the case does not have` },
+      ]),
+    );
+    expect(problems.map((p) => p.check).sort()).toEqual(['case_stage', 'event_numbering', 'event_numbering', 'first_event', 'outbox_event']);
+    expect(problems.some((p) => p.detail.includes(q))).toBe(false);
+  });
+
   it('restore refuses a file that is not a tracker database, and keeps the current one', () => {
     const bogus = path.join(dir(), 'bogus.sqlite');
     const other = new SqliteStore({ file: path.join(dir(), 'x.sqlite') });
