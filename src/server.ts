@@ -5,7 +5,7 @@ import { ScheduledBackups } from './services/scheduled-backup';
 import { systemClock } from './services/deps';
 import { gracefulShutdown } from './shutdown';
 import { prepareApp } from './start';
-import { backupSqlite } from './store/sqlite/maintenance';
+import { backupSqliteInWorker } from './store/sqlite/maintenance';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const { store, calendars, app, demoLoaded, visits, live, outbox, deps } = await prepareApp(config);
   outbox?.start();
   const backups = config.backup
-    ? new ScheduledBackups(config.backup, (target) => backupSqlite(config.databaseFile, target), systemClock, (m) => console.error(m))
+    ? new ScheduledBackups(config.backup, (target) => backupSqliteInWorker(config.databaseFile, target), systemClock, (m) => console.error(m))
     : null;
   backups?.start();
   // Open pauses grow with the days; keep stored clocks current without an event.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { backupSqlite, checkSqliteIntegrity, restoreSqlite } from '../../src/store/sqlite/maintenance';
+import { backupSqlite, backupSqliteInWorker, checkSqliteIntegrity, restoreSqlite } from '../../src/store/sqlite/maintenance';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { apiToken, createTestApp, orgApplicant, type TestApp } from '../helpers/test-app';
 
@@ -18,11 +18,14 @@ describe('backup, restore and the integrity check', () => {
     request(t.app).post('/api/v1/cases').set('Authorization', `Bearer ${token}`).send({ itemCode: 'SLJ-001', applicant: orgApplicant() });
   const dir = () => path.dirname(t.config.databaseFile);
 
-  it('when a backup runs while cases are being registered, then the restored copy has every case acknowledged before it', async () => {
+  it.each([
+    ['in the caller', backupSqlite],
+    ['in a worker thread', backupSqliteInWorker],
+  ])('when a backup (%s) runs while cases are being registered, then the restored copy has every case acknowledged before it', async (_where, backup) => {
     const before = await Promise.all(Array.from({ length: 20 }, register));
     const during = Promise.all(Array.from({ length: 20 }, register));
     const backupFile = path.join(dir(), 'backup', 'tracker-backup.sqlite');
-    await backupSqlite(t.config.databaseFile, backupFile);
+    await backup(t.config.databaseFile, backupFile);
     await during;
     const restoredFile = path.join(dir(), 'restored.sqlite');
     expect(restoreSqlite(backupFile, restoredFile)).toEqual([]);
@@ -37,6 +40,36 @@ describe('backup, restore and the integrity check', () => {
       await restored.close();
     }
   });
+
+  it('a backup of a large file finishes although another connection writes between all its steps', async () => {
+    const big = 'x'.repeat(4000);
+    const fill = t.store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+    t.store.db.transaction(() => {
+      for (let i = 0; i < 3000; i++) fill.run(`filler.${i}`, big);
+    })();
+    let writes = 0;
+    let done = false;
+    const touch = t.store.db.prepare("INSERT INTO settings (key, value) VALUES ('touch', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    const writer = () => {
+      if (done) return;
+      touch.run(String(++writes));
+      setImmediate(writer);
+    };
+    setImmediate(writer);
+    const backupFile = path.join(dir(), 'big-backup.sqlite');
+    try {
+      await backupSqlite(t.config.databaseFile, backupFile);
+    } finally {
+      done = true;
+    }
+    expect(writes).toBeGreaterThan(0);
+    const copy = new SqliteStore({ file: backupFile });
+    try {
+      expect(copy.db.prepare("SELECT COUNT(*) FROM settings WHERE key LIKE 'filler.%'").pluck().get()).toBe(3000);
+    } finally {
+      await copy.close();
+    }
+  }, 60_000);
 
   it('the check finds a case whose stage disagrees with its log, and an approval missing from the bulletin', async () => {
     const q = (await register().expect(201)).body.queryNo as string;

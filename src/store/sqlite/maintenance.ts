@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { eventHash } from '../../domain/event-hash';
 import { hashedContent } from './sqlite-store';
 
@@ -114,15 +115,55 @@ export function verifyHashChains(db: Database.Database, limit = 100): IntegrityP
   return problems;
 }
 
+/**
+ * After the first step, copy every remaining page in one step. In small steps, each write by another
+ * connection between two steps restarts the backup, so a busy server could keep it from ever finishing;
+ * one step reads one snapshot, and in WAL mode that read does not hold up writers.
+ */
+const WHOLE_REST = 0x7fffffff;
+
 /** Online backup (SQLite backup API): consistent while the server keeps writing. */
 export async function backupSqlite(sourceFile: string, targetFile: string): Promise<void> {
   fs.mkdirSync(path.dirname(path.resolve(targetFile)), { recursive: true });
   const db = new Database(sourceFile, { readonly: true, fileMustExist: true });
   try {
-    await db.backup(targetFile);
+    await db.backup(targetFile, { progress: () => WHOLE_REST });
   } finally {
     db.close();
   }
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+(async () => {
+  const db = new Database(workerData.source, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(workerData.target, { progress: () => ${WHOLE_REST} });
+  } finally {
+    db.close();
+  }
+})().then(
+  () => parentPort.postMessage({ ok: true }),
+  (err) => parentPort.postMessage({ ok: false, message: String((err && err.message) || err) }),
+);
+`;
+
+/**
+ * backupSqlite in a worker thread: the server's scheduled backups copy a large file without
+ * stalling the requests it is serving.
+ */
+export function backupSqliteInWorker(sourceFile: string, targetFile: string): Promise<void> {
+  fs.mkdirSync(path.dirname(path.resolve(targetFile)), { recursive: true });
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: require.resolve('better-sqlite3'), source: path.resolve(sourceFile), target: path.resolve(targetFile) },
+    });
+    worker.once('message', (m: { ok: boolean; message?: string }) => (m.ok ? resolve() : reject(new Error(m.message))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the backup worker stopped (exit code ${code})`)));
+  });
 }
 
 /**
