@@ -23,10 +23,15 @@ function sourceFiles(dir: string): string[] {
  */
 export function buildServer(): string {
   const files = sourceFiles(path.join(ROOT, 'src')).sort();
+  // Per checkout (the links point into it), then per version of the sources.
+  const prefix = `permit-tracker-server-${crypto.createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}-`;
   const hash = crypto.createHash('sha256').update(ts.version);
   for (const f of files) hash.update(f).update(fs.readFileSync(f));
-  const dir = path.join(os.tmpdir(), `permit-tracker-server-${hash.digest('hex').slice(0, 16)}`);
+  const dir = path.join(os.tmpdir(), `${prefix}${hash.digest('hex').slice(0, 16)}`);
   if (fs.existsSync(path.join(dir, 'ready'))) return dir;
+  for (const old of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(prefix) && !n.includes('-building-'))) {
+    fs.rmSync(path.join(os.tmpdir(), old), { recursive: true, force: true });
+  }
   const tmp = fs.mkdtempSync(`${dir}-building-`);
   for (const f of files) {
     const { outputText } = ts.transpileModule(fs.readFileSync(f, 'utf8'), {

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { buildServer, call, startServer, waitForOutput, type Answer, type ServerProcess } from '../helpers/server-process';
 import { createTestApp, orgApplicant, PASSWORD, type TestApp } from '../helpers/test-app';
@@ -57,7 +58,8 @@ describe('shutdown of the real server process', () => {
     (await call(`${s.url}/api/v1/auth/token`, { body: { username: 'water', password: PASSWORD } })).json.token as string;
 
   it('on SIGTERM: refuses new connections, finishes the request in flight, ends live streams, flushes, closes the database and exits 0', async () => {
-    server = await startServer(build, t.config.databaseFile);
+    // With scheduled backups on: their timer must not hold the process open either.
+    server = await startServer(build, t.config.databaseFile, { BACKUP_DIR: path.join(path.dirname(t.config.databaseFile), 'backups') });
     const s = server;
     const token = await tokenFor(s);
     const before = await call(`${s.url}/api/v1/cases`, { body: { itemCode: 'SLJ-001', applicant: orgApplicant() }, headers: { authorization: `Bearer ${token}` } });
