@@ -90,6 +90,9 @@ export function call(
         res.setEncoding('utf8');
         res.on('data', (d) => (text += d));
         res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) reject(new Error('the connection closed before the answer was complete'));
+        });
         res.on('end', () => {
           let json: unknown = null;
           try {

@@ -33,6 +33,12 @@ function slowRegistration(url: string, token: string) {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Once a later request on another connection is answered, the server has read the earlier one's headers. */
+async function settled(s: ServerProcess): Promise<void> {
+  expect((await call(`${s.url}/healthz`)).status).toBe(200);
+  await pause(100);
+}
+
 describe('shutdown of the real server process', () => {
   let t: TestApp;
   let build: string;
@@ -75,7 +81,7 @@ describe('shutdown of the real server process', () => {
       }).on('error', reject);
     });
     const inFlight = slowRegistration(s.url, token);
-    await pause(300);
+    await settled(s);
 
     s.child.kill('SIGTERM');
     await waitForOutput(s, 'SIGTERM: no new connections');
@@ -105,7 +111,7 @@ describe('shutdown of the real server process', () => {
     const s = server;
     const inFlight = slowRegistration(s.url, await tokenFor(s));
     inFlight.answer.catch(() => undefined);
-    await pause(300);
+    await settled(s);
     s.child.kill('SIGTERM');
     await waitForOutput(s, 'SIGTERM: no new connections');
     await pause(200);
@@ -123,7 +129,7 @@ describe('shutdown of the real server process', () => {
     const s = server;
     const inFlight = slowRegistration(s.url, await tokenFor(s));
     inFlight.answer.catch(() => undefined);
-    await pause(300);
+    await settled(s);
     const sent = Date.now();
     s.child.kill('SIGTERM');
     expect(await s.exited).toEqual({ code: 1, signal: null });
