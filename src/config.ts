@@ -60,6 +60,17 @@ const schema = z
       .min(1024, 'at least 1024 bytes')
       .max(100 * 1024 * 1024, 'at most 100 MiB')
       .default(10 * 1024 * 1024),
+    // Longest wait for in-flight requests and pending work on SIGTERM before exiting anyway.
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number()
+      .int('must be a whole number of milliseconds')
+      .min(100, 'at least 100 ms')
+      .max(10 * 60 * 1000, 'at most 600000 ms (10 minutes)')
+      .default(10_000),
+    // Scheduled online backups: off unless BACKUP_DIR is set.
+    BACKUP_DIR: z.string().trim().min(1).optional(),
+    BACKUP_INTERVAL_HOURS: z.coerce.number().min(0.25, 'at least 0.25 hours').max(24 * 7, 'at most 168 hours').optional(),
+    BACKUP_KEEP: z.coerce.number().int('must be a whole number').min(1, 'keep at least 1').max(1000, 'at most 1000').optional(),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -76,6 +87,11 @@ const schema = z
     }
     if (c.DISCLOSURE_REPORT_CATEGORY && !c.DISCLOSURE_CATEGORIES.includes(c.DISCLOSURE_REPORT_CATEGORY)) {
       ctx.addIssue({ code: 'custom', path: ['DISCLOSURE_REPORT_CATEGORY'], message: 'must be one of DISCLOSURE_CATEGORIES' });
+    }
+    if (!c.BACKUP_DIR) {
+      for (const k of ['BACKUP_INTERVAL_HOURS', 'BACKUP_KEEP'] as const) {
+        if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'has no effect without BACKUP_DIR' });
+      }
     }
     if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required when NODE_ENV=production' });
@@ -118,6 +134,10 @@ export interface Config {
   disclosureReportCategory: string;
   /** Public base URL printed on receipts; when unset, the staff request's own origin. */
   publicUrl: string | undefined;
+  /** Longest graceful shutdown before the process exits anyway (non-zero). */
+  shutdownTimeoutMs: number;
+  /** Scheduled online backups into `dir`, keeping the newest `keep`; null when BACKUP_DIR is unset. */
+  backup: { dir: string; intervalMs: number; keep: number } | null;
   /** Login attempts per 15 minutes per client IP. */
   loginRateLimit: number;
 }
@@ -169,6 +189,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       c.DISCLOSURE_REPORT_CATEGORY ||
       (c.DISCLOSURE_CATEGORIES.includes('其他') ? '其他' : c.DISCLOSURE_CATEGORIES[c.DISCLOSURE_CATEGORIES.length - 1]),
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    backup: c.BACKUP_DIR
+      ? {
+          dir: path.resolve(ROOT, c.BACKUP_DIR),
+          intervalMs: Math.round((c.BACKUP_INTERVAL_HOURS ?? 24) * 60 * 60 * 1000),
+          keep: c.BACKUP_KEEP ?? 7,
+        }
+      : null,
     loginRateLimit: 10,
   };
 }

@@ -1,7 +1,11 @@
 import { ConfigError, loadConfig } from './config';
 import { recomputeOpenClocks } from './services/clock';
 import { enqueueSupplementReminders } from './services/notify/reminders';
+import { ScheduledBackups } from './services/scheduled-backup';
+import { systemClock } from './services/deps';
+import { gracefulShutdown } from './shutdown';
 import { prepareApp } from './start';
+import { backupSqliteInWorker } from './store/sqlite/maintenance';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -9,8 +13,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { store, calendars, app, demoLoaded, visits, live, outbox, deps } = await prepareApp(config);
   outbox?.start();
+  const backups = config.backup
+    ? new ScheduledBackups(config.backup, (target) => backupSqliteInWorker(config.databaseFile, target), systemClock, (m) => console.error(m))
+    : null;
+  backups?.start();
   // Open pauses grow with the days; keep stored clocks current without an event.
-  setInterval(() => {
+  const hourly = setInterval(() => {
     recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
     enqueueSupplementReminders(deps).catch((err) => console.error('Supplement reminders failed:', err));
   }, HOUR).unref();
@@ -23,18 +31,20 @@ async function main(): Promise<void> {
     console.error(`Cannot listen on ${config.host}:${config.port}: ${err.message}`);
     process.exit(1);
   });
-  const shutdown = () => {
-    live.closeAll();
-    server.close(() => {
-      void Promise.all([visits.flush(), outbox?.stop()])
-        .catch((err) => console.error('Shutdown could not finish pending work:', err))
-        .finally(() => store.close())
-        .then(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  const shutdown = gracefulShutdown({
+    server,
+    endStreams: () => live.closeAll(),
+    flush: async () => {
+      clearInterval(hourly);
+      await Promise.all([visits.flush(), outbox?.stop(), backups?.stop()]);
+    },
+    close: () => store.close(),
+    timeoutMs: config.shutdownTimeoutMs,
+    exit: (code) => process.exit(code),
+    log: (m) => console.log(m),
+  });
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err) => {

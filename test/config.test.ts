@@ -32,6 +32,15 @@ describe('configuration from the environment', () => {
     [{ UPLOAD_MAX_BYTES: '1.5' }, 'UPLOAD_MAX_BYTES'],
     [{ RECTIFICATION_DAYS: '0' }, 'RECTIFICATION_DAYS'],
     [{ RECTIFICATION_DAYS: 'fifteen' }, 'RECTIFICATION_DAYS'],
+    [{ SHUTDOWN_TIMEOUT_MS: '50' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ SHUTDOWN_TIMEOUT_MS: '1.5' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ BACKUP_DIR: '/b', BACKUP_INTERVAL_HOURS: '0' }, 'BACKUP_INTERVAL_HOURS'],
+    [{ BACKUP_DIR: '/b', BACKUP_INTERVAL_HOURS: 'daily' }, 'BACKUP_INTERVAL_HOURS'],
+    [{ BACKUP_DIR: '/b', BACKUP_KEEP: '0' }, 'BACKUP_KEEP'],
+    [{ BACKUP_DIR: '/b', BACKUP_KEEP: '2.5' }, 'BACKUP_KEEP'],
+    [{ BACKUP_KEEP: '3' }, 'BACKUP_KEEP'],
+    [{ BACKUP_INTERVAL_HOURS: '6' }, 'BACKUP_INTERVAL_HOURS'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
@@ -44,6 +53,21 @@ describe('configuration from the environment', () => {
     const d = loadConfig({ UPLOAD_MAX_BYTES: '2048', UPLOAD_DIR: '/srv/forms' });
     expect(d.uploadMaxBytes).toBe(2048);
     expect(d.uploadDir).toBe('/srv/forms');
+  });
+
+  it('waits 10 s on shutdown unless SHUTDOWN_TIMEOUT_MS says otherwise', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '2500' }).shutdownTimeoutMs).toBe(2500);
+  });
+
+  it('makes no scheduled backups without BACKUP_DIR; with it, daily keeping 7 unless told otherwise', () => {
+    expect(loadConfig({}).backup).toBeNull();
+    expect(loadConfig({ BACKUP_DIR: '/srv/backups' }).backup).toEqual({ dir: '/srv/backups', intervalMs: 24 * 3600_000, keep: 7 });
+    expect(loadConfig({ BACKUP_DIR: '/srv/backups', BACKUP_INTERVAL_HOURS: '0.5', BACKUP_KEEP: '30' }).backup).toEqual({
+      dir: '/srv/backups',
+      intervalMs: 1800_000,
+      keep: 30,
+    });
   });
 
   it('gives 差评 rectification 15 working days unless RECTIFICATION_DAYS says otherwise', () => {
