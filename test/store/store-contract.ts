@@ -1887,7 +1887,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await errorOf(store.submitDisclosureReport({ ...submission, expectedVersion: 1, entry: null }))).toBeInstanceOf(StaleVersionError);
         expect((await store.listDisclosureEntries({ limit: 10, offset: 0 })).total).toBe(0);
         const { report, entry } = await store.submitDisclosureReport({ ...submission, expectedVersion: 2, entry: null });
-        expect(entry).toMatchObject({ status: 'approved', bodyFormat: 'html', body: '<article>报告</article>', category: '其他' });
+        expect(entry).toMatchObject({ status: 'approved', bodyFormat: 'html', body: '<article>报告</article>', category: '其他', version: 3 });
         expect(report).toMatchObject({ entryId: entry.id, entryStatus: 'approved', snapshotJson: '{"schema":1}', version: 3 });
         expect((await store.listDisclosureEvents(entry.id)).map((e) => [e.action, e.fromStatus, e.toStatus])).toEqual([
           ['create', null, 'draft'],

@@ -1567,7 +1567,8 @@ export class SqliteStore implements Store {
       }
       if (s.entry === null) {
         const to = s.steps[s.steps.length - 1].to;
-        this.stmt('UPDATE disclosure_entries SET status = ? WHERE id = ?').run(to, entryId);
+        // One version per step after 'create', as if each had been a separate move.
+        this.stmt('UPDATE disclosure_entries SET status = ?, version = version + ? WHERE id = ?').run(to, s.steps.length - 1, entryId);
       }
       const info = this.stmt(
         `UPDATE disclosure_reports SET snapshot_json = ?, entry_id = ?, version = version + 1, updated_by = ?, updated_at = ?
