@@ -77,7 +77,8 @@ export function createApp(appDeps: AppDeps): express.Express {
     config,
     auth: new AuthService(store, clock, appDeps.sessionSecret),
     lookupLimiter: new RateLimiter(config.lookupRateLimit, 60_000),
-    loginLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+    // A flood guard only: failed logins are counted per account and per address in the database.
+    loginLimiter: new RateLimiter(60, 15 * 60_000),
     detailLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
     secret: appDeps.sessionSecret,
     evaluationLimiter: new RateLimiter(10, 15 * 60_000),

@@ -111,7 +111,7 @@ export interface Config {
   disclosureCategories: string[];
   /** Public base URL printed on receipts; when unset, the staff request's own origin. */
   publicUrl: string | undefined;
-  /** Login attempts per 15 minutes per client IP. */
+  /** Wrong phone-digit checks (detail tier) per 15 minutes per client IP and per case. */
   loginRateLimit: number;
 }
 

@@ -535,7 +535,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       it('when an API token is created, then it is found as written', async () => {
         const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
         await store.createApiToken({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
-        expect(await store.findApiToken('tok-1')).toEqual({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
+        expect(await store.findApiToken('tok-1')).toEqual({ id: 'tok-1', staffId: s.id, expiresAt: at(59), createdAt: '' });
         expect(await store.findApiToken('tok-2')).toBeNull();
       });
     });
