@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROOT } from './paths';
 import { isValidCreditCode } from './domain/identity';
+import { LOG_LEVELS, type LogLevel } from './logging';
 
 export const DEFAULT_DEMO_PASSWORD = 'Banjiantong-2026';
 
@@ -58,6 +59,7 @@ const schema = z
       .min(1024, 'at least 1024 bytes')
       .max(100 * 1024 * 1024, 'at most 100 MiB')
       .default(10 * 1024 * 1024),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).optional(),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -111,6 +113,8 @@ export interface Config {
   disclosureCategories: string[];
   /** Public base URL printed on receipts; when unset, the staff request's own origin. */
   publicUrl: string | undefined;
+  /** pino level; `silent` by default under NODE_ENV=test. */
+  logLevel: LogLevel;
   /** Wrong phone-digit checks (detail tier) per 15 minutes per client IP and per case. */
   loginRateLimit: number;
 }
@@ -160,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     disclosureCategories: c.DISCLOSURE_CATEGORIES,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     loginRateLimit: 10,
+    logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'test' ? 'silent' : 'info'),
   };
 }
 

@@ -32,9 +32,17 @@ describe('configuration from the environment', () => {
     [{ UPLOAD_MAX_BYTES: '1.5' }, 'UPLOAD_MAX_BYTES'],
     [{ RECTIFICATION_DAYS: '0' }, 'RECTIFICATION_DAYS'],
     [{ RECTIFICATION_DAYS: 'fifteen' }, 'RECTIFICATION_DAYS'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('logs at info by default, silently under test, and at the LOG_LEVEL asked for', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });
 
   it('has upload defaults of 10 MiB in db/uploads, and takes other values', () => {
