@@ -58,6 +58,8 @@ export class AuthService {
     const userKey = accountThrottleKey(username);
     const ipKey = ipThrottleKey(origin.ip);
     const now = this.clock.now();
+    // While locked no password is checked and nothing is written: the lock itself was logged, and
+    // an attack then costs the database no writes.
     const locked = await this.lockedUntil([userKey, ipKey], now);
     if (locked) return locked;
     const staff = await this.authenticate(username, password);
