@@ -163,10 +163,12 @@ describe('stored script payloads on public pages', () => {
     ['/item-changes', ['事项', '调整依据', '调整内容']],
     ['/disclosure', ['公开标题']],
     ['/disclosure/DISCLOSURE', ['公开标题', '公开正文']],
+    ['/kiosk/lookup?no=QUERY', ['事项', '部门']],
+    ['/satisfaction', []],
     ['/', []],
   ])('%s renders every stored payload escaped', async (path, tags) => {
     const url = path
-      .replace('QUERY', queryNo)
+      .replace('QUERY', queryNo.toLowerCase())
       .replace('BULLETIN', String(bulletinId))
       .replace('LAW', String(lawId))
       .replace('INTERMEDIARY', String(intermediaryId))
