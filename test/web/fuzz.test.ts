@@ -156,6 +156,7 @@ describe('fuzzing the API and the public forms', () => {
         await check(() => request(t.app).get(`/lookup?${s}&no=${q}`).set('X-Forwarded-For', ip()), false);
         await check(() => request(t.app).get(`/bulletin?${s}`), false);
       }),
+      25,
     );
   });
 
@@ -176,6 +177,7 @@ describe('fuzzing the API and the public forms', () => {
           await check(() => request(t.app).post('/evaluate').set('X-Forwarded-For', ip()).type('form').send(clean(evaluation)), false);
         },
       ),
+      30,
     );
   });
 
@@ -196,7 +198,7 @@ describe('fuzzing the API and the public forms', () => {
           );
         },
       ),
-      20,
+      15,
     );
   });
 });
