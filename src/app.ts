@@ -9,6 +9,7 @@ import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain
 import { CLOCK_KIND_LABELS, CLOCK_STATUS_LABELS } from './domain/deadlines';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { createLogger, requestLogging, type Logger } from './logging';
 import { AuthService } from './services/auth';
 import { CalendarService } from './services/clock';
 import { LocalCaseUpdateBus, type CaseUpdateBus } from './services/live-updates';
@@ -39,7 +40,10 @@ export interface AppDeps {
   calendars?: CalendarService;
   updates?: CaseUpdateBus;
   liveConnections?: LiveConnections;
+  /** Errors outside a request (the visit counter); defaults to the logger. */
   log?: (err: unknown) => void;
+  /** The structured logger; by default one at config.logLevel writing to stdout. */
+  logger?: Logger;
   /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
   visitCounter?: VisitCounter;
 }
@@ -70,14 +74,16 @@ export function createApp(appDeps: AppDeps): express.Express {
   };
   const live = appDeps.liveConnections ?? new LiveConnections(config.liveLimits);
   const production = config.env === 'production';
-  const log = appDeps.log ?? ((err: unknown) => console.error(err));
+  const logger = appDeps.logger ?? createLogger(config.logLevel);
+  const log = appDeps.log ?? ((err: unknown) => logger.error({ err }, 'background task failed'));
   const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
   const ctx: WebContext = {
     deps,
     config,
     auth: new AuthService(store, clock, appDeps.sessionSecret),
     lookupLimiter: new RateLimiter(config.lookupRateLimit, 60_000),
-    loginLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+    // A flood guard only: failed logins are counted per account and per address in the database.
+    loginLimiter: new RateLimiter(60, 15 * 60_000),
     detailLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
     secret: appDeps.sessionSecret,
     evaluationLimiter: new RateLimiter(10, 15 * 60_000),
@@ -115,6 +121,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     centerName: config.centerName,
   });
 
+  app.use(requestLogging(logger));
   app.use(securityHeaders(production));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '7d' : 0, index: false }));
   app.get('/healthz', async (_req, res) => {
@@ -130,6 +137,6 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(disclosureRoutes(ctx, visits));
   app.use(publicRoutes(ctx, visits));
   app.use(notFound);
-  app.use(errorHandler(log));
+  app.use(errorHandler((err, res) => ((res.locals.log as Logger | undefined) ?? logger).error({ err }, 'request failed')));
   return app;
 }

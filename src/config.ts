@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROOT } from './paths';
 import { isValidCreditCode } from './domain/identity';
+import { LOG_LEVELS, type LogLevel } from './logging';
 
 export const DEFAULT_DEMO_PASSWORD = 'Banjiantong-2026';
 
@@ -71,6 +72,7 @@ const schema = z
     BACKUP_DIR: z.string().trim().min(1).optional(),
     BACKUP_INTERVAL_HOURS: z.coerce.number().min(0.25, 'at least 0.25 hours').max(24 * 7, 'at most 168 hours').optional(),
     BACKUP_KEEP: z.coerce.number().int('must be a whole number').min(1, 'keep at least 1').max(1000, 'at most 1000').optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).optional(),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -139,6 +141,9 @@ export interface Config {
   /** Scheduled online backups into `dir`, keeping the newest `keep`; null when BACKUP_DIR is unset. */
   backup: { dir: string; intervalMs: number; keep: number } | null;
   /** Login attempts per 15 minutes per client IP. */
+  /** pino level; `silent` by default under NODE_ENV=test. */
+  logLevel: LogLevel;
+  /** Wrong phone-digit checks (detail tier) per 15 minutes per client IP and per case. */
   loginRateLimit: number;
 }
 
@@ -198,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : null,
     loginRateLimit: 10,
+    logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'test' ? 'silent' : 'info'),
   };
 }
 

@@ -11,25 +11,25 @@ const HOUR = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { store, calendars, app, demoLoaded, visits, live, outbox, deps } = await prepareApp(config);
+  const { store, calendars, app, demoLoaded, visits, live, outbox, deps, logger } = await prepareApp(config);
   outbox?.start();
   const backups = config.backup
-    ? new ScheduledBackups(config.backup, (target) => backupSqliteInWorker(config.databaseFile, target), systemClock, (m) => console.error(m))
+    ? new ScheduledBackups(config.backup, (target) => backupSqliteInWorker(config.databaseFile, target), systemClock, (m) => logger.error(m))
     : null;
   backups?.start();
   // Open pauses grow with the days; keep stored clocks current without an event.
   const hourly = setInterval(() => {
-    recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
-    enqueueSupplementReminders(deps).catch((err) => console.error('Supplement reminders failed:', err));
+    recomputeOpenClocks(store, calendars, new Date()).catch((err) => logger.error({ err }, 'clock recompute failed'));
+    enqueueSupplementReminders(deps).catch((err) => logger.error({ err }, 'supplement reminders failed'));
   }, HOUR).unref();
-  if (demoLoaded) console.log('Loaded demo data into an empty database.');
+  if (demoLoaded) logger.info('loaded demo data into an empty database');
   const server = app.listen(config.port, config.host, () => {
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-    console.log(`办件通 listening on http://${shown}:${config.port}`);
+    logger.info(`办件通 listening on http://${shown}:${config.port}`);
   });
   server.on('error', (err) => {
-    console.error(`Cannot listen on ${config.host}:${config.port}: ${err.message}`);
-    process.exit(1);
+    logger.fatal(`cannot listen on ${config.host}:${config.port}: ${err.message}`);
+    logger.flush(() => process.exit(1));
   });
   const shutdown = gracefulShutdown({
     server,
@@ -40,8 +40,9 @@ async function main(): Promise<void> {
     },
     close: () => store.close(),
     timeoutMs: config.shutdownTimeoutMs,
-    exit: (code) => process.exit(code),
-    log: (m) => console.log(m),
+    // Let pino write what it buffered before the process ends.
+    exit: (code) => logger.flush(() => process.exit(code)),
+    log: (m) => logger.info(m),
   });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -14,6 +14,7 @@ import { systemClock } from './services/deps';
 import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
+import { createLogger, type Logger } from './logging';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 
 /** In production, no account may still carry the published demo password. */
@@ -43,6 +44,7 @@ export async function prepareApp(
   /** Delivers notifications; null when SMTP is not configured. */
   outbox: OutboxWorker | null;
   deps: Deps;
+  logger: Logger;
 }> {
   const store = new SqliteStore({ file: config.databaseFile });
   try {
@@ -56,21 +58,23 @@ export async function prepareApp(
     await recomputeOpenClocks(store, calendars, systemClock.now());
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
-    const visits = new VisitCounter(store, systemClock);
+    const visits = new VisitCounter(store, systemClock, undefined, (err) => logger.error({ err }, 'visit counter'));
     const live = new LiveConnections(config.liveLimits);
+    const logger = createLogger(config.logLevel);
     const outbox = config.smtp
-      ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => console.warn(m) })
+      ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => logger.warn(m) })
       : null;
     const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars };
     return {
       store,
       calendars,
-      app: createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits, liveConnections: live }),
+      app: createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits, liveConnections: live, logger }),
       demoLoaded,
       visits,
       live,
       outbox,
       deps,
+      logger,
     };
   } catch (err) {
     await store.close();

@@ -41,9 +41,17 @@ describe('configuration from the environment', () => {
     [{ BACKUP_DIR: '/b', BACKUP_KEEP: '2.5' }, 'BACKUP_KEEP'],
     [{ BACKUP_KEEP: '3' }, 'BACKUP_KEEP'],
     [{ BACKUP_INTERVAL_HOURS: '6' }, 'BACKUP_INTERVAL_HOURS'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('logs at info by default, silently under test, and at the LOG_LEVEL asked for', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });
 
   it('has upload defaults of 10 MiB in db/uploads, and takes other values', () => {

@@ -42,6 +42,7 @@ import type {
   ScoreDimension,
 } from '../domain/evaluation';
 import type { Stage } from '../domain/stages';
+import type { ThrottleState } from '../domain/login-throttle';
 import type { DisclosureAction, DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../domain/disclosure';
 import type { ReportFigures, ReportTemplate, ReportTexts } from '../domain/disclosure-report';
 import type { RequestFeeRow, RequestReportRow, RequestReviewRow } from '../domain/disclosure-request';
@@ -224,6 +225,46 @@ export interface ApiTokenRecord {
   id: string;
   staffId: number;
   expiresAt: string;
+  /** Empty for tokens issued before it was recorded. */
+  createdAt?: string;
+}
+
+/** A live API token as listed for its owner or an administrator (the id is the stored digest, never the secret). */
+export interface ApiTokenInfo {
+  id: string;
+  staffId: number;
+  username: string;
+  staffName: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export type AuthEventKind =
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'login_locked'
+  | 'logout'
+  | 'lock_cleared'
+  | 'token_issued'
+  | 'token_revoked';
+
+export interface NewAuthEvent {
+  at: string;
+  kind: AuthEventKind;
+  /** The account concerned; null for a failed or locked attempt (the name typed may not exist). */
+  staffId: number | null;
+  /** As typed, at most 50 characters; never a password. */
+  username: string;
+  ip: string;
+  /** Who acted when not the account itself (an administrator). */
+  actorId?: number | null;
+  detail?: string;
+}
+
+export interface AuthEvent extends Required<NewAuthEvent> {
+  id: number;
+  staffName: string | null;
+  actorName: string | null;
 }
 
 /** A notification to write into the outbox in the same transaction as the event it announces. */
@@ -523,6 +564,26 @@ export interface Store {
   deleteSession(id: string): Promise<void>;
   createApiToken(t: ApiTokenRecord): Promise<void>;
   findApiToken(id: string): Promise<ApiTokenRecord | null>;
+  /** Tokens not expired at `activeAt`, newest first; of one account or (no staffId) of all. */
+  listApiTokens(f: { staffId?: number; activeAt: string }): Promise<ApiTokenInfo[]>;
+  /** Deletes the token (only if it belongs to `staffId`, when given); false if there was none. */
+  deleteApiToken(id: string, staffId?: number): Promise<boolean>;
+
+  /** Failed-login counters of these keys (absent keys are left out). */
+  findLoginThrottles(keys: string[]): Promise<ThrottleState[]>;
+  /**
+   * Reads one key's counters (empty if absent), applies the pure `next` and stores the result, in
+   * one transaction, so concurrent failures from several instances are all counted.
+   */
+  updateLoginThrottle(key: string, next: (prev: ThrottleState) => ThrottleState): Promise<ThrottleState>;
+  /** Forgets a key's counters (successful login, or an administrator clearing a lock). */
+  deleteLoginThrottle(key: string): Promise<boolean>;
+  /** Keys locked at `now`, the longest lock first. */
+  listLoginLocks(now: string): Promise<ThrottleState[]>;
+
+  addAuthEvent(e: NewAuthEvent): Promise<void>;
+  /** Newest first. */
+  listAuthEvents(opts: { staffId?: number; kind?: AuthEventKind; limit: number; offset: number }): Promise<Page<AuthEvent>>;
 
   createItem(i: NewItem): Promise<Item>;
   findItemByCode(code: string): Promise<Item | null>;

@@ -8,7 +8,7 @@ import { searchBulletin } from '../services/bulletin';
 import { findItemGuide, itemsInForce, today } from '../services/catalog';
 import { bulletinJson, caseEtag, itemGuideJson, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
-import { rateLimit } from './rate-limit';
+import { loginLockMessage, rateLimit, TooManyRequestsError } from './rate-limit';
 import { applicantCheckSchema, bulletinSearchSchema, caseListQuerySchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import { beijingDate } from '../domain/beijing-time';
 import { clockView } from '../services/clock';
@@ -34,10 +34,19 @@ export function apiRoutes(ctx: WebContext): Router {
 
   router.post('/auth/token', rateLimit(ctx.loginLimiter), async (req, res) => {
     const input = parseInput(loginSchema, req.body);
-    const staff = await auth.authenticate(input.username, input.password);
-    if (!staff) throw new UnauthorizedError('用户名或密码错误');
-    ctx.loginLimiter.reset(req.ip ?? 'unknown');
-    res.json(await auth.issueApiToken(staff));
+    const origin = { ip: req.ip ?? 'unknown' };
+    const result = await auth.login(input.username, input.password, origin);
+    if (result.kind === 'locked') {
+      throw new TooManyRequestsError(result.retryAfterSeconds, loginLockMessage(result.until, result.retryAfterSeconds), 'login_locked');
+    }
+    if (result.kind === 'failed') throw new UnauthorizedError('用户名或密码错误');
+    res.json(await auth.issueApiToken(result.staff, origin));
+  });
+
+  /** Revokes the bearer token of this very request; the client signs out. */
+  router.delete('/tokens/current', requireToken, async (req, res) => {
+    await auth.revokeApiToken(staffOf(res), res.locals.apiTokenId as string, { ip: req.ip ?? 'unknown' });
+    res.status(204).end();
   });
 
   router.get('/items', async (_req, res) => {

@@ -240,7 +240,20 @@ export const openApiDocument = {
           },
           400: errorRef,
           401: errorRef,
-          429: errorRef,
+          429: {
+            description: 'rate_limited（请求过多）或 login_locked（该用户名或来源地址登录失败次数过多，暂时锁定；Retry-After 给出秒数）',
+            content: json({ $ref: '#/components/schemas/Error' }),
+          },
+        },
+      },
+    },
+    '/tokens/current': {
+      delete: {
+        summary: '注销当前使用的访问令牌（退出登录）；此后该令牌返回 401',
+        security: [{ bearer: [] }],
+        responses: {
+          204: { description: '已注销' },
+          401: errorRef,
         },
       },
     },

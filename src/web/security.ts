@@ -117,6 +117,7 @@ export function apiAuth(auth: AuthService): RequestHandler {
     const staff = await auth.resolveApiToken(match[1]);
     if (!staff) return next(new UnauthorizedError('访问令牌无效或已过期'));
     res.locals.staff = staff;
+    res.locals.apiTokenId = auth.apiTokenId(match[1]);
     next();
   };
 }

@@ -535,8 +535,78 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       it('when an API token is created, then it is found as written', async () => {
         const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
         await store.createApiToken({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
-        expect(await store.findApiToken('tok-1')).toEqual({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
+        expect(await store.findApiToken('tok-1')).toEqual({ id: 'tok-1', staffId: s.id, expiresAt: at(59), createdAt: '' });
         expect(await store.findApiToken('tok-2')).toBeNull();
+      });
+
+      it('when API tokens are listed, then only live ones come, newest first, of one account or all; deletion respects the owner', async () => {
+        const a = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        const b = await store.createStaff(newStaff('other', null, { role: 'admin' }));
+        await store.createApiToken({ id: 'a-old', staffId: a.id, expiresAt: at(50), createdAt: at(1) });
+        await store.createApiToken({ id: 'a-new', staffId: a.id, expiresAt: at(59), createdAt: at(2) });
+        await store.createApiToken({ id: 'a-dead', staffId: a.id, expiresAt: at(10), createdAt: at(0) });
+        await store.createApiToken({ id: 'b-1', staffId: b.id, expiresAt: at(59), createdAt: at(3) });
+        expect((await store.listApiTokens({ staffId: a.id, activeAt: at(20) })).map((x) => x.id)).toEqual(['a-new', 'a-old']);
+        const all = await store.listApiTokens({ activeAt: at(20) });
+        expect(all.map((x) => x.id)).toEqual(['b-1', 'a-new', 'a-old']);
+        expect(all[0]).toMatchObject({ staffId: b.id, username: b.username, staffName: b.displayName, createdAt: at(3), expiresAt: at(59) });
+        expect(await store.deleteApiToken('b-1', a.id)).toBe(false);
+        expect(await store.deleteApiToken('b-1', b.id)).toBe(true);
+        expect(await store.deleteApiToken('a-old')).toBe(true);
+        expect(await store.deleteApiToken('a-old')).toBe(false);
+        expect((await store.listApiTokens({ activeAt: at(20) })).map((x) => x.id)).toEqual(['a-new']);
+      });
+    });
+
+    describe('login throttle and authentication log', () => {
+      const state = (key: string, lockedUntil: string | null, failures = 0) => ({
+        key,
+        failures,
+        windowStart: failures ? at(1) : null,
+        lockedUntil,
+        lockLevel: lockedUntil ? 1 : 0,
+        lastFailureAt: failures ? at(1) : null,
+      });
+
+      it('when counters are updated, then the update sees the stored state and its result is kept; absent keys start empty', async () => {
+        const seen: unknown[] = [];
+        const first = await store.updateLoginThrottle('user:a', (prev) => {
+          seen.push(prev);
+          return { ...prev, failures: prev.failures + 1, windowStart: at(1), lastFailureAt: at(1) };
+        });
+        expect(seen[0]).toEqual(state('user:a', null));
+        expect(first).toEqual(state('user:a', null, 1));
+        await store.updateLoginThrottle('user:a', (prev) => ({ ...prev, failures: prev.failures + 1 }));
+        expect(await store.findLoginThrottles(['user:a', 'ip:x'])).toEqual([{ ...state('user:a', null, 1), failures: 2 }]);
+        expect(await store.findLoginThrottles([])).toEqual([]);
+      });
+
+      it('when keys are locked, then they are listed until the lock ends, and deleting forgets them', async () => {
+        await store.updateLoginThrottle('user:a', () => state('user:a', at(30)));
+        await store.updateLoginThrottle('ip:1.2.3.4', () => state('ip:1.2.3.4', at(40)));
+        await store.updateLoginThrottle('user:b', () => state('user:b', null, 3));
+        expect((await store.listLoginLocks(at(20))).map((s) => s.key)).toEqual(['ip:1.2.3.4', 'user:a']);
+        expect((await store.listLoginLocks(at(35))).map((s) => s.key)).toEqual(['ip:1.2.3.4']);
+        expect(await store.deleteLoginThrottle('ip:1.2.3.4')).toBe(true);
+        expect(await store.deleteLoginThrottle('ip:1.2.3.4')).toBe(false);
+        expect(await store.listLoginLocks(at(20))).toEqual([expect.objectContaining({ key: 'user:a' })]);
+      });
+
+      it('when authentication events are added, then they list newest first with names, filtered by account and kind', async () => {
+        const a = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        await store.addAuthEvent({ at: at(1), kind: 'login_failed', staffId: null, username: 'x'.repeat(80), ip: '10.0.0.1' });
+        await store.addAuthEvent({ at: at(2), kind: 'login_succeeded', staffId: a.id, username: a.username, ip: '10.0.0.1' });
+        await store.addAuthEvent({ at: at(3), kind: 'lock_cleared', staffId: null, username: 'x', ip: '', actorId: a.id, detail: 'user:x' });
+        const all = await store.listAuthEvents({ limit: 10, offset: 0 });
+        expect(all.total).toBe(3);
+        expect(all.rows.map((e) => e.kind)).toEqual(['lock_cleared', 'login_succeeded', 'login_failed']);
+        expect(all.rows[0]).toMatchObject({ actorId: a.id, actorName: a.displayName, staffId: null, staffName: null, detail: 'user:x' });
+        expect(all.rows[2].username).toBe('x'.repeat(50));
+        expect((await store.listAuthEvents({ staffId: a.id, limit: 10, offset: 0 })).rows).toEqual([
+          expect.objectContaining({ kind: 'login_succeeded', staffName: a.displayName }),
+        ]);
+        expect((await store.listAuthEvents({ kind: 'login_failed', limit: 10, offset: 0 })).total).toBe(1);
+        expect((await store.listAuthEvents({ limit: 1, offset: 1 })).rows.map((e) => e.kind)).toEqual(['login_succeeded']);
       });
     });
 

@@ -56,6 +56,10 @@ import {
   type NewItemChange,
   type NewLaw,
   type ApiTokenRecord,
+  type ApiTokenInfo,
+  type AuthEvent,
+  type AuthEventKind,
+  type NewAuthEvent,
   type BulletinListOptions,
   type CaseFilter,
   type NewCase,
@@ -113,9 +117,19 @@ import {
   toDisclosureReport,
   toDisclosureEvent,
 } from './rows';
+import { emptyThrottle, type ThrottleState } from '../../domain/login-throttle';
 import { bulletinOrderKey, instantKey, KEY_MAX, KEY_MIN, matchExpression, registerSearchFunctions } from './search-index';
 
 type Row = Record<string, unknown>;
+
+const toThrottleState = (r: Row): ThrottleState => ({
+  key: r.key as string,
+  failures: r.failures as number,
+  windowStart: (r.window_start as string | null) ?? null,
+  lockedUntil: (r.locked_until as string | null) ?? null,
+  lockLevel: r.lock_level as number,
+  lastFailureAt: (r.last_failure_at as string | null) ?? null,
+});
 
 /** Staff with the effective role: a center-office role from staff_roles wins over the placeholder. */
 const STAFF_SELECT = `SELECT s.id, s.username, s.display_name, COALESCE(sr.role, s.role) AS role, s.department_id,
@@ -398,13 +412,115 @@ export class SqliteStore implements Store {
   }
 
   async createApiToken(t: ApiTokenRecord): Promise<void> {
-    this.stmt('INSERT INTO api_tokens (id, staff_id, expires_at) VALUES (?, ?, ?)').run(t.id, t.staffId, t.expiresAt);
+    this.stmt('INSERT INTO api_tokens (id, staff_id, expires_at, created_at) VALUES (?, ?, ?, ?)').run(
+      t.id,
+      t.staffId,
+      t.expiresAt,
+      t.createdAt ?? '',
+    );
+  }
+
+  async listApiTokens(f: { staffId?: number; activeAt: string }): Promise<ApiTokenInfo[]> {
+    return this.all(
+      `SELECT t.id, t.staff_id, t.created_at, t.expires_at, s.username, s.display_name FROM api_tokens t
+       JOIN staff s ON s.id = t.staff_id WHERE t.expires_at > ? AND (? IS NULL OR t.staff_id = ?)
+       ORDER BY t.created_at DESC, t.expires_at DESC`,
+      (r) => ({
+        id: r.id as string,
+        staffId: r.staff_id as number,
+        username: r.username as string,
+        staffName: r.display_name as string,
+        createdAt: r.created_at as string,
+        expiresAt: r.expires_at as string,
+      }),
+      f.activeAt,
+      f.staffId ?? null,
+      f.staffId ?? null,
+    );
+  }
+
+  async deleteApiToken(id: string, staffId?: number): Promise<boolean> {
+    return this.stmt('DELETE FROM api_tokens WHERE id = ? AND (? IS NULL OR staff_id = ?)').run(id, staffId ?? null, staffId ?? null).changes > 0;
+  }
+
+  async findLoginThrottles(keys: string[]): Promise<ThrottleState[]> {
+    if (keys.length === 0) return [];
+    return this.all(
+      `SELECT * FROM login_throttle WHERE key IN (${keys.map(() => '?').join(', ')}) ORDER BY key`,
+      toThrottleState,
+      ...keys,
+    );
+  }
+
+  async updateLoginThrottle(key: string, next: (prev: ThrottleState) => ThrottleState): Promise<ThrottleState> {
+    return this.write(() => {
+      const prev = this.get('SELECT * FROM login_throttle WHERE key = ?', toThrottleState, key) ?? emptyThrottle(key);
+      const s = { ...next(prev), key };
+      this.stmt(
+        `INSERT INTO login_throttle (key, failures, window_start, locked_until, lock_level, last_failure_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
+         window_start = excluded.window_start, locked_until = excluded.locked_until,
+         lock_level = excluded.lock_level, last_failure_at = excluded.last_failure_at`,
+      ).run(key, s.failures, s.windowStart, s.lockedUntil, s.lockLevel, s.lastFailureAt);
+      return s;
+    });
+  }
+
+  async deleteLoginThrottle(key: string): Promise<boolean> {
+    return this.stmt('DELETE FROM login_throttle WHERE key = ?').run(key).changes > 0;
+  }
+
+  async listLoginLocks(now: string): Promise<ThrottleState[]> {
+    return this.all('SELECT * FROM login_throttle WHERE locked_until > ? ORDER BY locked_until DESC, key', toThrottleState, now);
+  }
+
+  async addAuthEvent(e: NewAuthEvent): Promise<void> {
+    this.stmt('INSERT INTO auth_events (at, kind, staff_id, username, ip, actor_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      e.at,
+      e.kind,
+      e.staffId,
+      e.username.slice(0, 50),
+      e.ip.slice(0, 100),
+      e.actorId ?? null,
+      e.detail ?? '',
+    );
+  }
+
+  async listAuthEvents(opts: { staffId?: number; kind?: AuthEventKind; limit: number; offset: number }): Promise<Page<AuthEvent>> {
+    const staffId = opts.staffId ?? null;
+    const kind = opts.kind ?? null;
+    const where = '(? IS NULL OR e.staff_id = ?) AND (? IS NULL OR e.kind = ?)';
+    const { n } = this.stmt(`SELECT COUNT(*) AS n FROM auth_events e WHERE ${where}`).get(staffId, staffId, kind, kind) as { n: number };
+    const rows = this.all(
+      `SELECT e.*, s.display_name AS staff_name, a.display_name AS actor_name FROM auth_events e
+       LEFT JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.actor_id
+       WHERE ${where} ORDER BY e.id DESC LIMIT ? OFFSET ?`,
+      (r) => ({
+        id: r.id as number,
+        at: r.at as string,
+        kind: r.kind as AuthEventKind,
+        staffId: (r.staff_id as number | null) ?? null,
+        staffName: (r.staff_name as string | null) ?? null,
+        username: r.username as string,
+        ip: r.ip as string,
+        actorId: (r.actor_id as number | null) ?? null,
+        actorName: (r.actor_name as string | null) ?? null,
+        detail: r.detail as string,
+      }),
+      staffId,
+      staffId,
+      kind,
+      kind,
+      opts.limit,
+      opts.offset,
+    );
+    return { rows, total: n };
   }
 
   async findApiToken(id: string): Promise<ApiTokenRecord | null> {
     return this.get(
       'SELECT * FROM api_tokens WHERE id = ?',
-      (r) => ({ id: r.id as string, staffId: r.staff_id as number, expiresAt: r.expires_at as string }),
+      (r) => ({ id: r.id as string, staffId: r.staff_id as number, expiresAt: r.expires_at as string, createdAt: r.created_at as string }),
       id,
     );
   }
