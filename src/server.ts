@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config';
 import { recomputeOpenClocks } from './services/clock';
 import { enqueueSupplementReminders } from './services/notify/reminders';
+import { expireSupplements, recomputeRequestDueDates } from './services/disclosure-requests';
 import { prepareApp } from './start';
 
 const HOUR = 60 * 60 * 1000;
@@ -13,6 +14,10 @@ async function main(): Promise<void> {
   setInterval(() => {
     recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
     enqueueSupplementReminders(deps).catch((err) => console.error('Supplement reminders failed:', err));
+    // 依申请公开: a 补正 deadline that passed closes the request as 视为放弃 (条例第三十条).
+    expireSupplements(deps)
+      .then(() => recomputeRequestDueDates(deps))
+      .catch((err) => console.error('Disclosure request clocks failed:', err));
   }, HOUR).unref();
   if (demoLoaded) console.log('Loaded demo data into an empty database.');
   const server = app.listen(config.port, config.host, () => {
