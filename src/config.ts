@@ -17,6 +17,7 @@ const schema = z
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    REQUEST_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
     DUE_SOON_DAYS: z.coerce.number().int().min(0).max(20).default(2),
     SUPPLEMENT_DAYS: z.coerce.number().int().min(1).max(60).default(10),
     SMTP_HOST: z.string().trim().min(1).optional(),
@@ -113,6 +114,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Login attempts per 15 minutes per client IP. */
   loginRateLimit: number;
+  /** Posts of the public 政府信息公开申请 form per hour per client IP. */
+  requestRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -160,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     disclosureCategories: c.DISCLOSURE_CATEGORIES,
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     loginRateLimit: 10,
+    requestRateLimit: c.REQUEST_RATE_LIMIT,
   };
 }
 
