@@ -17,6 +17,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Staff } from '../domain/model';
 import { DuplicateKeyError, type DisclosureFields } from '../store/store';
 import type { Deps } from './deps';
+import { checkUpload, withStoredUploads, type Upload } from './files';
 
 export interface DraftInput extends DisclosureFields {
   /** An imported entry's own 索引号 (kept as it is); otherwise one is generated. */
@@ -238,3 +239,19 @@ export async function draftAnnualReportEntry(deps: Deps, staff: Staff, year: num
   });
 }
 
+
+/** Any staff member attaches files to an entry while its text may change (draft, returned, taken down). */
+export async function attachDisclosureFile(deps: Deps, staff: Staff, id: number, upload: Upload | null) {
+  const entry = await findDisclosureForStaff(deps, id);
+  if (!EDITABLE_STATUSES.includes(entry.status)) throw new ConflictError('not_editable', '该信息正在审核或已发布，不能修改附件');
+  if (!upload) throw new ValidationError({ file: '请选择要上传的文件' });
+  const checked = checkUpload(deps, upload);
+  return withStoredUploads(deps, [checked], ([file]) => deps.store.attachDisclosureEntryFile(id, file, EDITABLE_STATUSES, actorOf(deps, staff)));
+}
+
+export async function removeDisclosureFile(deps: Deps, staff: Staff, id: number, fileId: number): Promise<void> {
+  await findDisclosureForStaff(deps, id);
+  if (!(await deps.store.removeDisclosureEntryFile(id, fileId, EDITABLE_STATUSES, actorOf(deps, staff)))) {
+    throw new NotFoundError('file_not_found', '该信息没有这个附件');
+  }
+}

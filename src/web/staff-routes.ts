@@ -22,6 +22,7 @@ import { itemsInForce } from '../services/catalog';
 import { staffEvaluationRoutes } from './staff-evaluation-routes';
 import { staffStatsRoutes } from './staff-stats-routes';
 import { staffDisclosureRoutes } from './staff-disclosure-routes';
+import { staffDisclosureRequestRoutes } from './staff-disclosure-request-routes';
 import { rateLimit } from './rate-limit';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
@@ -365,6 +366,7 @@ export function staffRoutes(ctx: WebContext): Router {
   router.use(staffEvaluationRoutes(ctx));
   router.use(staffStatsRoutes(ctx));
   router.use('/disclosure', staffDisclosureRoutes(ctx));
+  router.use('/disclosure-requests', staffDisclosureRequestRoutes(ctx));
 
   return router;
 }
