@@ -48,7 +48,7 @@ export function disclosureRequestRoutes(ctx: WebContext): Router {
 
   router.post(
     '/disclosure/requests',
-    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }),
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 }),
     csrf,
     verifyCsrf,
     rateLimit(limiter),

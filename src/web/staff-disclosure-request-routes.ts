@@ -56,6 +56,9 @@ import { pagination } from './view-helpers';
 
 const PAGE_SIZE = 30;
 
+/** busboy gives the name as latin1 bytes; browsers send UTF-8. */
+export const utf8Name = (name: string) => Buffer.from(name, 'latin1').toString('utf8');
+
 type Form = 'supplement' | 'supply' | 'extend' | 'reply' | 'abandon' | 'fee' | 'review' | `review-${number}`;
 
 const idParam = (raw: unknown, what = '未找到该政府信息公开申请') => {
@@ -210,7 +213,7 @@ export function staffDisclosureRequestRoutes(ctx: WebContext): Router {
       const input = parseInput(replySchema, v);
       const uploads = ((res.locals.attachments ?? []) as Express.Multer.File[])
         .filter((f) => f.originalname !== '')
-        .map((f) => ({ buffer: f.buffer, originalName: f.originalname }));
+        .map((f) => ({ buffer: f.buffer, originalName: utf8Name(f.originalname) }));
       await replyToRequest(deps, staffOf(res), idParam(req.params.id), input.version, {
         outcome: input.outcome as OutcomeCode,
         replyText: input.replyText,

@@ -26,6 +26,7 @@ import {
 import { CSV_BOM, csvRow } from './csv';
 import { disclosureFieldsSchema, draftSchema, reportTextsSchema, reportYearSchema, stepSchema } from './disclosure-schemas';
 import { parseInput } from './schemas';
+import { utf8Name } from './staff-disclosure-request-routes';
 import { pagination } from './view-helpers';
 
 const PAGE_SIZE = 30;
@@ -237,7 +238,7 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
   router.post('/:id/files', async (req, res) => {
     try {
       if (res.locals.uploadError) throw res.locals.uploadError;
-      const upload = req.file ? { buffer: req.file.buffer, originalName: req.file.originalname } : null;
+      const upload = req.file ? { buffer: req.file.buffer, originalName: utf8Name(req.file.originalname) } : null;
       await attachDisclosureFile(deps, staffOf(res), idOf(req), upload);
       res.redirect(303, `/staff/disclosure/${idOf(req)}?done=attach`);
     } catch (err) {
