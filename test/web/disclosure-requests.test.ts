@@ -172,6 +172,17 @@ describe('依申请公开: disclosure requests', () => {
       expect((await request(t.app).get(`/api/v1/disclosure-requests/${valid}`)).body.error.code).toBe('request_not_found');
       expect((await request(t.app).get('/api/v1/disclosure-requests/NOT-A-NUMBER')).status).toBe(400);
     });
+    it('shows 待定 while the due date falls in a year the calendar does not cover, and a date once the year is declared', async () => {
+      clock.set(bj('2026-12-15'));
+      const r = await submitted();
+      expect(r.dueOn).toBeNull();
+      expect((await request(t.app).get(`/lookup?no=${r.queryNo}`).expect(200)).text).toContain('待定');
+      expect((await request(t.app).get(`/api/v1/disclosure-requests/${r.queryNo}`).expect(200)).body).toMatchObject({ dueOn: null, dueText: expect.stringContaining('待定') });
+      const admin = await staffAgent(t.app, 'admin');
+      await admin.agent.post('/staff/calendar/years').type('form').send({ _csrf: admin.csrf, year: '2027', notice: '国办发明电〔2026〕X号' }).expect(303);
+      // 20 working days from 2026-12-15 with 2027 counted as plain weekdays and weekends (no holidays declared).
+      expect((await t.store.findDisclosureRequest(r.id))!.dueOn).toBe('2027-01-12');
+    });
   });
 
   describe('handling by the office', () => {
@@ -192,6 +203,9 @@ describe('依申请公开: disclosure requests', () => {
       expect(lookup.text).toContain('待补正');
       expect(lookup.text).toContain('2026-03-19');
       expect(lookup.text).not.toContain('请写明统计表');
+      const waitingPage = await s.agent.get(`/staff/disclosure-requests/${r.id}`).expect(200);
+      expect(waitingPage.text).toContain('记录补正');
+      expect(waitingPage.text).toContain('请写明统计表的年度和文号');
 
       clock.set(bj('2026-03-11'));
       s = await office();
@@ -304,6 +318,9 @@ describe('依申请公开: disclosure requests', () => {
       expect(lookup.text).not.toContain('经查');
       const api = await request(t.app).get(`/api/v1/disclosure-requests/${r.queryNo}`).expect(200);
       expect(api.body).toMatchObject({ outcome: { code: outcome, text }, closedOn: '2026-03-20', dueOn: null });
+      const staffPage = await (await office()).agent.get(`/staff/disclosure-requests/${r.id}`).expect(200);
+      expect(staffPage.text).toContain(text);
+      expect(staffPage.text).not.toContain('答复并办结');
     });
 
     it('refuses a reply without an outcome or text, with 视为放弃 as outcome, or to a closed request', async () => {
@@ -394,6 +411,7 @@ describe('依申请公开: disclosure requests', () => {
       expect(before.text).toContain('结案日期不能早于');
       await post(s, `/staff/disclosure-requests/${r.id}/reviews/${review.id}`, { version: 1, outcome: 'corrected', decidedOn: '2026-03-10' }).expect(303);
       expect(await t.store.findDisclosureRequestReview(review.id)).toMatchObject({ outcome: 'corrected', decidedOn: '2026-03-10', version: 2 });
+      expect((await s.agent.get(`/staff/disclosure-requests/${r.id}`).expect(200)).text).toContain('结果纠正（2026-03-10 审结）');
       expect((await post(s, `/staff/disclosure-requests/${r.id}/reviews/${review.id}`, { version: 1, outcome: 'upheld', decidedOn: '2026-03-10' })).status).toBe(409);
       const pendingWithDate = await post(s, `/staff/disclosure-requests/${r.id}/reviews`, { kind: 'litigation_direct', filedOn: '2026-03-09', outcome: 'pending', decidedOn: '2026-03-10' });
       expect(pendingWithDate.text).toContain('尚未审结的不填写结案日期');
