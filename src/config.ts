@@ -18,6 +18,7 @@ const schema = z
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    REQUEST_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
     DUE_SOON_DAYS: z.coerce.number().int().min(0).max(20).default(2),
     SUPPLEMENT_DAYS: z.coerce.number().int().min(1).max(60).default(10),
     SMTP_HOST: z.string().trim().min(1).optional(),
@@ -145,6 +146,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Wrong phone-digit checks (detail tier) per 15 minutes per client IP and per case. */
   loginRateLimit: number;
+  /** Posts of the public 政府信息公开申请 form per hour per client IP. */
+  requestRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     loginRateLimit: 10,
     logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'test' ? 'silent' : 'info'),
+    requestRateLimit: c.REQUEST_RATE_LIMIT,
   };
 }
 

@@ -4,6 +4,7 @@ import { enqueueSupplementReminders } from './services/notify/reminders';
 import { ScheduledBackups } from './services/scheduled-backup';
 import { systemClock } from './services/deps';
 import { gracefulShutdown } from './shutdown';
+import { expireSupplements, recomputeRequestDueDates } from './services/disclosure-requests';
 import { prepareApp } from './start';
 import { backupSqliteInWorker } from './store/sqlite/maintenance';
 
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   const hourly = setInterval(() => {
     recomputeOpenClocks(store, calendars, new Date()).catch((err) => logger.error({ err }, 'clock recompute failed'));
     enqueueSupplementReminders(deps).catch((err) => logger.error({ err }, 'supplement reminders failed'));
+    // 依申请公开: a 补正 deadline that passed closes the request as 视为放弃 (条例第三十条).
+    expireSupplements(deps)
+      .then(() => recomputeRequestDueDates(deps))
+      .catch((err) => logger.error({ err }, 'disclosure request clocks failed'));
   }, HOUR).unref();
   if (demoLoaded) logger.info('loaded demo data into an empty database');
   const server = app.listen(config.port, config.host, () => {

@@ -6,6 +6,7 @@ import { loadDemoData } from './demo/load-demo';
 import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
 import { CalendarService, recomputeOpenClocks } from './services/clock';
+import { expireSupplements, recomputeRequestDueDates } from './services/disclosure-requests';
 import { LiveConnections } from './web/live-routes';
 import type { Deps } from './services/deps';
 import { OutboxWorker } from './services/notify/outbox-worker';
@@ -65,6 +66,9 @@ export async function prepareApp(
       ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => logger.warn(m) })
       : null;
     const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars };
+    // 依申请公开: 补正 deadlines that passed while the server was down, and due dates left 待定.
+    await expireSupplements(deps);
+    await recomputeRequestDueDates(deps);
     return {
       store,
       calendars,

@@ -197,3 +197,110 @@ export interface RequestReviewRow {
   /** null while 尚未审结. */
   decidedOn: string | null;
 }
+
+/** 补正 deadline the office gives by default, and the range it may choose (第三十条: 合理的补正期限). */
+export const SUPPLEMENT_DEFAULT_DAYS = 15;
+export const SUPPLEMENT_MIN_DAYS = 1;
+export const SUPPLEMENT_MAX_DAYS = 30;
+
+/**
+ * Who handles requests: the center's 办公室 (the seed report's 政府信息公开工作机构) and admins.
+ * Department staff and supervisors do not: requests may name any matter of the center, and the
+ * applicant's identity number and phone are only for the office that replies.
+ */
+export const REQUEST_HANDLER_ROLES = ['office_reviewer', 'admin'] as const;
+export function mayHandleRequests(role: string): boolean {
+  return (REQUEST_HANDLER_ROLES as readonly string[]).includes(role);
+}
+
+export interface DisclosureRequest {
+  id: number;
+  queryNo: string;
+  applicantKind: ApplicantKind;
+  applicantName: string;
+  idNumber: string;
+  contactPerson: string | null;
+  phone: string;
+  email: string | null;
+  address: string | null;
+  description: string;
+  deliveryForm: DeliveryForm;
+  stage: RequestStage;
+  receivedAt: string;
+  receivedOn: string;
+  clockStartOn: string;
+  /** null while paused for 补正, when closed, or when the calendar does not reach it (待定). */
+  dueOn: string | null;
+  supplementDueOn: string | null;
+  extended: boolean;
+  outcome: OutcomeCode | null;
+  replyText: string | null;
+  closedAt: string | null;
+  closedOn: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RequestEvent {
+  id: number;
+  requestId: number;
+  action: RequestAction;
+  fromStage: RequestStage | null;
+  toStage: RequestStage;
+  staffId: number | null;
+  staffName: string | null;
+  at: string;
+  comment: string | null;
+}
+
+export interface RequestFee {
+  id: number;
+  requestId: number;
+  chargedOn: string;
+  amountFen: number;
+  waivedFen: number;
+  note: string;
+  staffId: number;
+  at: string;
+}
+
+export interface RequestReview {
+  id: number;
+  requestId: number;
+  kind: ReviewKind;
+  filedOn: string;
+  outcome: ReviewOutcome;
+  decidedOn: string | null;
+  note: string;
+  staffId: number;
+  at: string;
+  version: number;
+}
+
+/** "12.5" or "12.50" 元 → 1250 fen; null when it is not a non-negative amount with at most 2 decimals. */
+export function yuanToFen(input: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(input.normalize('NFKC').trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+export function fenToYuan(fen: number): string {
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+export function isOutcomeGroup(v: unknown): v is OutcomeGroup {
+  return typeof v === 'string' && (OUTCOME_GROUPS as readonly string[]).includes(v);
+}
+
+export function isReviewKind(v: unknown): v is ReviewKind {
+  return typeof v === 'string' && (REVIEW_KINDS as readonly string[]).includes(v);
+}
+
+export function isReviewOutcome(v: unknown): v is ReviewOutcome {
+  return typeof v === 'string' && (REVIEW_OUTCOMES as readonly string[]).includes(v);
+}
+
+export function isDeliveryForm(v: unknown): v is DeliveryForm {
+  return typeof v === 'string' && (DELIVERY_FORMS as readonly string[]).includes(v);
+}

@@ -16,6 +16,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Staff } from '../domain/model';
 import { DuplicateKeyError, type DisclosureFields } from '../store/store';
 import type { Deps } from './deps';
+import { checkUpload, withStoredUploads, type Upload } from './files';
 
 export interface DraftInput extends DisclosureFields {
   /** An imported entry's own 索引号 (kept as it is); otherwise one is generated. */
@@ -133,4 +134,20 @@ export async function disclosureCatalog(deps: Deps, query: CatalogQuery, pageSiz
   for (const r of counts) if (!categories.includes(r.category) && !byCategory.some((b) => b.category === r.category)) byCategory.push({ category: r.category, count: counts.filter((x) => x.category === r.category).reduce((a, x) => a + x.count, 0) });
   const years = [...new Set(counts.map((r) => r.year))].sort((a, b) => b - a).map((y) => ({ year: y, count: counts.filter((r) => r.year === y).reduce((a, r) => a + r.count, 0) }));
   return { rows: list.rows, total: list.total, byCategory, years, all: counts.reduce((a, r) => a + r.count, 0) };
+}
+
+/** Any staff member attaches files to an entry while its text may change (draft, returned, taken down). */
+export async function attachDisclosureFile(deps: Deps, staff: Staff, id: number, upload: Upload | null) {
+  const entry = await findDisclosureForStaff(deps, id);
+  if (!EDITABLE_STATUSES.includes(entry.status)) throw new ConflictError('not_editable', '该信息正在审核或已发布，不能修改附件');
+  if (!upload) throw new ValidationError({ file: '请选择要上传的文件' });
+  const checked = checkUpload(deps, upload);
+  return withStoredUploads(deps, [checked], ([file]) => deps.store.attachDisclosureEntryFile(id, file, EDITABLE_STATUSES, actorOf(deps, staff)));
+}
+
+export async function removeDisclosureFile(deps: Deps, staff: Staff, id: number, fileId: number): Promise<void> {
+  await findDisclosureForStaff(deps, id);
+  if (!(await deps.store.removeDisclosureEntryFile(id, fileId, EDITABLE_STATUSES, actorOf(deps, staff)))) {
+    throw new NotFoundError('file_not_found', '该信息没有这个附件');
+  }
 }

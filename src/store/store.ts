@@ -45,7 +45,98 @@ import type { Stage } from '../domain/stages';
 import type { ThrottleState } from '../domain/login-throttle';
 import type { DisclosureAction, DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../domain/disclosure';
 import type { ReportFigures, ReportTemplate, ReportTexts } from '../domain/disclosure-report';
-import type { RequestFeeRow, RequestReportRow, RequestReviewRow } from '../domain/disclosure-request';
+import type {
+  ApplicantKind as RequestApplicantKind,
+  DeliveryForm,
+  DisclosureRequest,
+  OutcomeCode,
+  RequestAction,
+  RequestEvent,
+  RequestFee,
+  RequestFeeRow,
+  RequestReportRow,
+  RequestReview,
+  RequestReviewRow,
+  RequestStage,
+  ReviewKind,
+  ReviewOutcome,
+} from '../domain/disclosure-request';
+
+export interface NewDisclosureRequest {
+  queryNo: string;
+  applicantKind: RequestApplicantKind;
+  applicantName: string;
+  idNumber: string;
+  contactPerson: string | null;
+  phone: string;
+  email: string | null;
+  address: string | null;
+  description: string;
+  deliveryForm: DeliveryForm;
+  receivedAt: string;
+  receivedOn: string;
+  dueOn: string | null;
+}
+
+/** The clock and reply fields a stage move sets (fields left out keep their value). */
+export interface RequestChanges {
+  clockStartOn?: string;
+  dueOn?: string | null;
+  supplementDueOn?: string | null;
+  extended?: boolean;
+  outcome?: OutcomeCode;
+  replyText?: string | null;
+  closedOn?: string;
+}
+
+export interface MoveDisclosureRequest {
+  id: number;
+  expectedVersion: number;
+  from: RequestStage;
+  to: RequestStage;
+  action: RequestAction;
+  comment: string | null;
+  /** staffId null: the system (the hourly 补正-deadline check). */
+  actor: { staffId: number | null; at: string };
+  changes: RequestChanges;
+  /** Reply attachments, linked to the move's event. */
+  files?: NewFile[];
+}
+
+export interface DisclosureRequestFilter {
+  stage?: RequestStage;
+  /** Open requests whose reply due date is before this date. */
+  dueBefore?: string;
+  /** Open requests whose reply due date is on or before this date. */
+  dueOnOrBefore?: string;
+  /** Substring of the name, the 查询号 or the description. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface NewRequestFee {
+  requestId: number;
+  chargedOn: string;
+  amountFen: number;
+  waivedFen: number;
+  note: string;
+}
+
+export interface NewRequestReview {
+  requestId: number;
+  kind: ReviewKind;
+  filedOn: string;
+  outcome: ReviewOutcome;
+  decidedOn: string | null;
+  note: string;
+}
+
+export interface RequestFile extends FileRecord {
+  requestId: number;
+  /** The reply event the file was sent with. */
+  eventId: number | null;
+}
 
 export interface NewDepartment {
   code: string;
@@ -719,4 +810,56 @@ export interface Store {
   listDisclosureFeesForReport(year: number): Promise<RequestFeeRow[]>;
   /** 复议/诉讼 records filed on or before the year's last day and not decided before its first day. */
   listDisclosureReviewsForReport(year: number): Promise<RequestReviewRow[]>;
+
+  /**
+   * Inserts the request and its 'receive' event together. DuplicateQueryNoError when the number
+   * is taken, by a request or by a case (one lookup page finds both).
+   */
+  createDisclosureRequest(r: NewDisclosureRequest): Promise<DisclosureRequest>;
+  /**
+   * One transaction: the stage and clock fields, the event, and (for a reply) the attachments.
+   * StaleVersionError when the version or stage moved on; NotFoundError for an unknown id.
+   */
+  moveDisclosureRequest(m: MoveDisclosureRequest): Promise<DisclosureRequest>;
+  /** Saves recomputed due dates of open requests (after a calendar change); no version bump, no event. */
+  saveDisclosureRequestDueDates(updates: { id: number; version: number; dueOn: string | null }[]): Promise<number>;
+  findDisclosureRequest(id: number): Promise<DisclosureRequest | null>;
+  findDisclosureRequestByQueryNo(queryNo: string): Promise<DisclosureRequest | null>;
+  /** Open ones first, by due date (earliest first, 待定 last), then closed ones newest first. */
+  listDisclosureRequests(f: DisclosureRequestFilter): Promise<Page<DisclosureRequest>>;
+  /** Open requests (received), for recomputing due dates. */
+  listOpenDisclosureRequests(): Promise<DisclosureRequest[]>;
+  /** Requests waiting for 补正 whose deadline is before `today`. */
+  listExpiredSupplements(today: string): Promise<DisclosureRequest[]>;
+  /** Oldest first. */
+  listDisclosureRequestEvents(requestId: number): Promise<RequestEvent[]>;
+  listDisclosureRequestFiles(requestId: number): Promise<RequestFile[]>;
+  /** The fee and a 'fee' event in one transaction. */
+  addDisclosureRequestFee(f: NewRequestFee, actor: Actor): Promise<RequestFee>;
+  listDisclosureRequestFees(requestId: number): Promise<RequestFee[]>;
+  /** The record and a 'review' event in one transaction. */
+  addDisclosureRequestReview(r: NewRequestReview, actor: Actor): Promise<RequestReview>;
+  /** Outcome and decided date (and note); StaleVersionError if the version moved on. */
+  updateDisclosureRequestReview(
+    id: number,
+    expectedVersion: number,
+    u: { outcome: ReviewOutcome; decidedOn: string | null; note: string },
+    actor: Actor,
+  ): Promise<RequestReview>;
+  findDisclosureRequestReview(id: number): Promise<RequestReview | null>;
+  listDisclosureRequestReviews(requestId: number): Promise<RequestReview[]>;
+
+  /**
+   * Attaches a file to a catalog entry whose status is one of `editableStatuses` (checked in the
+   * transaction); ConflictError otherwise.
+   */
+  attachDisclosureEntryFile(entryId: number, file: NewFile, editableStatuses: readonly DisclosureStatus[], actor: Actor): Promise<FileRecord>;
+  /** Unlinks it (the bytes stay for the audit trail); false when it was not attached. */
+  removeDisclosureEntryFile(entryId: number, fileId: number, editableStatuses: readonly DisclosureStatus[], actor: Actor): Promise<boolean>;
+  listDisclosureEntryFiles(entryId: number): Promise<FileRecord[]>;
+  /**
+   * Files the public download route must not serve: reply attachments of requests, and files of
+   * catalog entries none of which is published.
+   */
+  isNonPublicFile(fileId: number): Promise<boolean>;
 }

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { WebContext } from '../app';
-import { AppError, UnauthorizedError } from '../domain/errors';
+import { AppError, NotFoundError, UnauthorizedError } from '../domain/errors';
+import { lookupRequest, type PublicRequestView } from '../services/disclosure-requests';
 import type { Staff } from '../domain/model';
 import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
@@ -97,6 +98,12 @@ export function apiRoutes(ctx: WebContext): Router {
     res.json(publicCaseJson(view));
   });
 
+  router.get('/disclosure-requests/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
+    const view = await lookupRequest(deps, req.params.queryNo);
+    if (!view) throw new NotFoundError('request_not_found', '未查询到该查询号对应的政府信息公开申请，请核对后重试');
+    res.json(publicRequestJson(view));
+  });
+
   router.post('/cases/:queryNo/detail', rateLimit(ctx.detailLimiter), async (req, res) => {
     const queryNo = assertQueryNo(req.params.queryNo);
     const { phoneLast4 } = parseInput(applicantCheckSchema, req.body);
@@ -146,4 +153,23 @@ export function apiRoutes(ctx: WebContext): Router {
 
   router.use((_req, _res, next) => next(new AppError(404, 'not_found', '没有这个接口')));
   return router;
+}
+
+/** The public resource of a request: stage, dates and outcome only (no identity, contact or content). */
+function publicRequestJson(v: PublicRequestView) {
+  return {
+    queryNo: v.queryNo,
+    applicant: { name: v.applicantName, kind: v.applicantKind, kindLabel: v.applicantKindLabel },
+    stage: { code: v.stage, label: v.stageLabel, text: v.stageText },
+    receivedOn: v.receivedOn,
+    dueOn: v.dueOn,
+    dueText: v.dueText,
+    extended: v.extended,
+    extensionNotice: v.extensionNotice,
+    supplementDueOn: v.supplementDueOn,
+    outcome: v.outcome ? { code: v.outcome, group: v.outcomeGroup, text: v.outcomeText } : null,
+    closedOn: v.closedOn,
+    deliveryForm: v.deliveryFormLabel,
+    updatedAt: v.updatedAt,
+  };
 }

@@ -11,6 +11,7 @@ import { sendReportCsv } from './report-csv';
 import { reportView } from './report-view';
 import { pagination } from './view-helpers';
 import { countPageViews } from './visit-tracking';
+import { disclosureRequestRoutes } from './disclosure-request-routes';
 
 const PAGE_SIZE = 20;
 
@@ -75,11 +76,14 @@ export function disclosureRoutes(ctx: WebContext, visits: VisitCounter): Router 
     sendReportCsv(res, model, key);
   });
 
+  router.use(disclosureRequestRoutes(ctx));
+
   router.get('/disclosure/:id', async (req: Request, res) => {
     const id = /^\d{1,12}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
     if (!Number.isSafeInteger(id)) throw new AppError(404, 'not_found', '未找到该公开信息');
     const entry = await findPublishedDisclosure(deps, id);
-    res.render('public/disclosure-entry', { title: entry.title, entry, methodLabel: DISCLOSURE_METHOD_LABEL });
+    const files = await deps.store.listDisclosureEntryFiles(entry.id);
+    res.render('public/disclosure-entry', { title: entry.title, entry, files, methodLabel: DISCLOSURE_METHOD_LABEL });
   });
 
   return router;

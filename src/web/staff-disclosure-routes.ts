@@ -12,6 +12,8 @@ import {
 import { AppError, ValidationError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import {
+  attachDisclosureFile,
+  removeDisclosureFile,
   draftDisclosure,
   editDisclosure,
   findDisclosureForStaff,
@@ -20,6 +22,7 @@ import {
 import { disclosureFieldsSchema, draftSchema, stepSchema } from './disclosure-schemas';
 import { staffReportRoutes } from './staff-report-routes';
 import { parseInput } from './schemas';
+import { utf8Name } from './staff-disclosure-request-routes';
 import { pagination } from './view-helpers';
 
 const PAGE_SIZE = 30;
@@ -107,7 +110,15 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
     req: Request,
     res: Response,
     status: number,
-    extra: { values?: FormValues; errors?: Record<string, string>; step?: string; comment?: string; stepErrors?: Record<string, string>; message?: string } = {},
+    extra: {
+      values?: FormValues;
+      errors?: Record<string, string>;
+      step?: string;
+      comment?: string;
+      stepErrors?: Record<string, string>;
+      message?: string;
+      fileError?: string;
+    } = {},
   ) => {
     const entry = await findDisclosureForStaff(deps, idOf(req));
     const staff = staffOf(res);
@@ -115,6 +126,9 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
       title: entry.title,
       entry,
       events: await deps.store.listDisclosureEvents(entry.id),
+      files: await deps.store.listDisclosureEntryFiles(entry.id),
+      uploadMaxBytes: config.uploadMaxBytes,
+      fileError: extra.fileError ?? null,
       steps: availableSteps(staff.role, entry.status),
       editable: EDITABLE_STATUSES.includes(entry.status) && entry.bodyFormat === 'text',
       categories: config.disclosureCategories,
@@ -142,6 +156,32 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
     } catch (err) {
       if (err instanceof ValidationError) return renderEntry(req, res, 400, { values, errors: err.fields ?? {} });
       if (err instanceof AppError && (err.status === 409 || err.status === 412)) return renderEntry(req, res, 409, { values, message: err.message });
+      throw err;
+    }
+  });
+
+  router.post('/:id/files', async (req, res) => {
+    try {
+      if (res.locals.uploadError) throw res.locals.uploadError;
+      const upload = req.file ? { buffer: req.file.buffer, originalName: utf8Name(req.file.originalname) } : null;
+      await attachDisclosureFile(deps, staffOf(res), idOf(req), upload);
+      res.redirect(303, `/staff/disclosure/${idOf(req)}?done=attach`);
+    } catch (err) {
+      if (err instanceof AppError && [400, 409, 413].includes(err.status)) {
+        return renderEntry(req, res, err.status, { fileError: err.fields?.file ?? err.message });
+      }
+      throw err;
+    }
+  });
+
+  router.post('/:id/files/:fileId/delete', async (req, res) => {
+    const fileId = /^\d{1,12}$/.test(String(req.params.fileId)) ? Number(req.params.fileId) : NaN;
+    if (!Number.isSafeInteger(fileId)) throw new AppError(404, 'not_found', '该信息没有这个附件');
+    try {
+      await removeDisclosureFile(deps, staffOf(res), idOf(req), fileId);
+      res.redirect(303, `/staff/disclosure/${idOf(req)}?done=detach`);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return renderEntry(req, res, 409, { message: err.message });
       throw err;
     }
   });

@@ -23,6 +23,7 @@ import { staffEvaluationRoutes } from './staff-evaluation-routes';
 import { staffStatsRoutes } from './staff-stats-routes';
 import { staffDisclosureRoutes } from './staff-disclosure-routes';
 import { loginLockMessage, rateLimit } from './rate-limit';
+import { staffDisclosureRequestRoutes } from './staff-disclosure-request-routes';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
   clearSessionCookie,
@@ -372,6 +373,7 @@ export function staffRoutes(ctx: WebContext): Router {
   router.use(staffEvaluationRoutes(ctx));
   router.use(staffStatsRoutes(ctx));
   router.use('/disclosure', staffDisclosureRoutes(ctx));
+  router.use('/disclosure-requests', staffDisclosureRequestRoutes(ctx));
 
   return router;
 }

@@ -1,5 +1,8 @@
 import {
   APPLICANT_KINDS,
+  fenToYuan,
+  mayHandleRequests,
+  yuanToFen,
   nextRequestStage,
   OUTCOME_GROUPS,
   OUTCOMES,
@@ -45,5 +48,19 @@ describe('disclosure request vocabulary', () => {
   it('when a request is closed, then no action leaves it', () => {
     expect(REQUEST_STAGES).toContain('closed');
     expect(Object.keys(REQUEST_TRANSITIONS.closed)).toHaveLength(0);
+  });
+
+  it('when amounts are typed in 元, then they become fen exactly, and anything else is refused', () => {
+    expect(yuanToFen('12')).toBe(1200);
+    expect(yuanToFen('12.5')).toBe(1250);
+    expect(yuanToFen(' 0.07 ')).toBe(7);
+    expect(yuanToFen('１２.３４')).toBe(1234);
+    for (const bad of ['', '-1', '1.234', '1,5', 'abc', '1e3', '.5']) expect(yuanToFen(bad)).toBeNull();
+    expect(fenToYuan(1250)).toBe('12.50');
+    expect(fenToYuan(7)).toBe('0.07');
+  });
+
+  it('when deciding who handles requests, then only the office reviewer and admins do', () => {
+    expect(['window_staff', 'supervisor', 'admin', 'office_reviewer', 'webmaster'].filter(mayHandleRequests)).toEqual(['admin', 'office_reviewer']);
   });
 });

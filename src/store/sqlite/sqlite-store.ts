@@ -24,9 +24,29 @@ import type {
 import { MIGRATIONS_DIR } from '../../paths';
 import { eventHash, type HashedEventContent } from '../../domain/event-hash';
 import { CENTER_OFFICE_ROLES } from '../../domain/model';
-import type { DisclosureEntry, DisclosureEvent } from '../../domain/disclosure';
-import type { RequestFeeRow, RequestReportRow, RequestReviewRow } from '../../domain/disclosure-request';
-import { toRequestFeeRow, toRequestReportRow, toRequestReviewRow } from './disclosure-request-rows';
+import type { DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../../domain/disclosure';
+import {
+  nextRequestStage,
+  type DisclosureRequest,
+  type RequestAction,
+  type RequestEvent,
+  type RequestFee,
+  type RequestFeeRow,
+  type RequestReportRow,
+  type RequestReview,
+  type RequestReviewRow,
+  type RequestStage,
+  type ReviewOutcome,
+} from '../../domain/disclosure-request';
+import {
+  toDisclosureRequest,
+  toRequestEvent,
+  toRequestFee,
+  toRequestFeeRow,
+  toRequestReportRow,
+  toRequestReview,
+  toRequestReviewRow,
+} from './disclosure-request-rows';
 import { migrateSqlite } from '../migrate';
 import {
   DuplicateKeyError,
@@ -71,6 +91,12 @@ import {
   type Store,
   type DisclosureFields,
   type DisclosureFilter,
+  type DisclosureRequestFilter,
+  type MoveDisclosureRequest,
+  type NewDisclosureRequest,
+  type NewRequestFee,
+  type NewRequestReview,
+  type RequestFile,
   type MoveDisclosureEntry,
   type DisclosureReportRecord,
   type SaveDisclosureReport,
@@ -1015,6 +1041,7 @@ export class SqliteStore implements Store {
     );
     const insertMaterial = this.stmt('INSERT INTO case_materials (case_id, material_id, seq, name) VALUES (?, ?, ?, ?)');
     const run = this.db.transaction(() => {
+      if (this.stmt('SELECT 1 FROM disclosure_requests WHERE query_no = ?').get(c.queryNo)) throw new DuplicateQueryNoError();
       const info = insertCase.run(
         c.queryNo,
         c.itemId,
@@ -1862,6 +1889,321 @@ export class SqliteStore implements Store {
       last,
       first,
     );
+  }
+
+  private requestById(id: number): DisclosureRequest | null {
+    return this.get('SELECT * FROM disclosure_requests WHERE id = ?', toDisclosureRequest, id);
+  }
+
+  private logRequestEvent(
+    requestId: number,
+    action: RequestAction,
+    from: RequestStage | null,
+    to: RequestStage,
+    staffId: number | null,
+    at: string,
+    comment: string | null,
+  ): number {
+    const info = this.stmt(
+      `INSERT INTO disclosure_request_events (request_id, action, from_stage, to_stage, staff_id, at, comment)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(requestId, action, from, to, staffId, at, comment);
+    return Number(info.lastInsertRowid);
+  }
+
+  private insertFile(file: NewFile, actor: { staffId: number | null; at: string }): number {
+    const info = this.stmt(
+      `INSERT INTO files (storage_name, original_name, content_type, size_bytes, uploaded_by, uploaded_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(file.storageName, file.originalName, file.contentType, file.sizeBytes, actor.staffId, actor.at);
+    return Number(info.lastInsertRowid);
+  }
+
+  async createDisclosureRequest(r: NewDisclosureRequest): Promise<DisclosureRequest> {
+    const run = this.db.transaction(() => {
+      // Cases and requests share the lookup page, so a number must be free in both tables.
+      if (this.stmt('SELECT 1 FROM cases WHERE query_no = ?').get(r.queryNo)) throw new DuplicateQueryNoError();
+      const info = this.stmt(
+        `INSERT INTO disclosure_requests (query_no, applicant_kind, applicant_name, id_number, contact_person, phone, email,
+           address, description, delivery_form, stage, received_at, received_on, clock_start_on, due_on, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.queryNo,
+        r.applicantKind,
+        r.applicantName,
+        r.idNumber,
+        r.contactPerson,
+        r.phone,
+        r.email,
+        r.address,
+        r.description,
+        r.deliveryForm,
+        r.receivedAt,
+        r.receivedOn,
+        r.receivedOn,
+        r.dueOn,
+        r.receivedAt,
+        r.receivedAt,
+      );
+      const id = Number(info.lastInsertRowid);
+      this.logRequestEvent(id, 'receive', null, 'received', null, r.receivedAt, null);
+      return id;
+    });
+    try {
+      return this.requestById(run.immediate()) as DisclosureRequest;
+    } catch (err) {
+      if (isUniqueViolation(err, 'disclosure_requests.query_no')) throw new DuplicateQueryNoError();
+      throw err;
+    }
+  }
+
+  async moveDisclosureRequest(m: MoveDisclosureRequest): Promise<DisclosureRequest> {
+    if (nextRequestStage(m.from, m.action) !== m.to) throw new ConflictError('wrong_stage', '该申请当前状态不能进行此操作');
+    return this.write(() => {
+      const c = m.changes;
+      const closing = m.to === 'closed';
+      const info = this.stmt(
+        `UPDATE disclosure_requests SET stage = ?, version = version + 1, updated_at = ?,
+           clock_start_on = CASE WHEN ? THEN ? ELSE clock_start_on END,
+           due_on = CASE WHEN ? THEN ? ELSE due_on END,
+           supplement_due_on = CASE WHEN ? THEN ? ELSE supplement_due_on END,
+           extended = CASE WHEN ? THEN ? ELSE extended END,
+           outcome = CASE WHEN ? THEN ? ELSE outcome END,
+           reply_text = CASE WHEN ? THEN ? ELSE reply_text END,
+           closed_at = CASE WHEN ? THEN ? ELSE closed_at END,
+           closed_on = CASE WHEN ? THEN ? ELSE closed_on END
+         WHERE id = ? AND version = ? AND stage = ?`,
+      ).run(
+        m.to,
+        m.actor.at,
+        c.clockStartOn !== undefined ? 1 : 0,
+        c.clockStartOn ?? null,
+        c.dueOn !== undefined ? 1 : 0,
+        c.dueOn ?? null,
+        c.supplementDueOn !== undefined ? 1 : 0,
+        c.supplementDueOn ?? null,
+        c.extended !== undefined ? 1 : 0,
+        c.extended ? 1 : 0,
+        c.outcome !== undefined ? 1 : 0,
+        c.outcome ?? null,
+        c.replyText !== undefined ? 1 : 0,
+        c.replyText ?? null,
+        closing ? 1 : 0,
+        closing ? m.actor.at : null,
+        closing ? 1 : 0,
+        c.closedOn ?? null,
+        m.id,
+        m.expectedVersion,
+        m.from,
+      );
+      if (info.changes === 0) {
+        if (!this.requestById(m.id)) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+        throw new StaleVersionError('该申请已被他人处理，请刷新后重试');
+      }
+      const eventId = this.logRequestEvent(m.id, m.action, m.from, m.to, m.actor.staffId, m.actor.at, m.comment);
+      const start = (this.stmt('SELECT COUNT(*) AS n FROM disclosure_request_files WHERE request_id = ?').get(m.id) as { n: number }).n;
+      (m.files ?? []).forEach((f, i) => {
+        const fileId = this.insertFile(f, m.actor);
+        this.stmt('INSERT INTO disclosure_request_files (request_id, file_id, event_id, position) VALUES (?, ?, ?, ?)').run(
+          m.id,
+          fileId,
+          eventId,
+          start + i,
+        );
+      });
+      return this.requestById(m.id) as DisclosureRequest;
+    });
+  }
+
+  async saveDisclosureRequestDueDates(updates: { id: number; version: number; dueOn: string | null }[]): Promise<number> {
+    const update = this.stmt("UPDATE disclosure_requests SET due_on = ? WHERE id = ? AND version = ? AND stage = 'received'");
+    return this.db.transaction(() => updates.reduce((n, u) => n + update.run(u.dueOn, u.id, u.version).changes, 0)).immediate();
+  }
+
+  async findDisclosureRequest(id: number): Promise<DisclosureRequest | null> {
+    return this.requestById(id);
+  }
+
+  async findDisclosureRequestByQueryNo(queryNo: string): Promise<DisclosureRequest | null> {
+    return this.get('SELECT * FROM disclosure_requests WHERE query_no = ?', toDisclosureRequest, queryNo);
+  }
+
+  async listDisclosureRequests(f: DisclosureRequestFilter): Promise<Page<DisclosureRequest>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.stage) {
+      where.push('stage = ?');
+      params.push(f.stage);
+    }
+    if (f.dueBefore !== undefined) {
+      where.push("stage = 'received' AND due_on < ?");
+      params.push(f.dueBefore);
+    }
+    if (f.dueOnOrBefore !== undefined) {
+      where.push("stage = 'received' AND due_on <= ?");
+      params.push(f.dueOnOrBefore);
+    }
+    if (f.q) where.push(anyColumnContains(['applicant_name', 'query_no', 'description'], f.q, params));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM disclosure_requests ${w}`).get(...params) as { n: number }).n;
+    const rows = this.all(
+      `SELECT * FROM disclosure_requests ${w}
+       ORDER BY stage = 'closed', CASE WHEN stage = 'closed' THEN NULL ELSE coalesce(due_on, supplement_due_on, '9999') END,
+         closed_at DESC, id DESC LIMIT ? OFFSET ?`,
+      toDisclosureRequest,
+      ...params,
+      f.limit,
+      f.offset,
+    );
+    return { rows, total };
+  }
+
+  async listOpenDisclosureRequests(): Promise<DisclosureRequest[]> {
+    return this.all("SELECT * FROM disclosure_requests WHERE stage = 'received' ORDER BY id", toDisclosureRequest);
+  }
+
+  async listExpiredSupplements(today: string): Promise<DisclosureRequest[]> {
+    return this.all(
+      "SELECT * FROM disclosure_requests WHERE stage = 'supplement_requested' AND supplement_due_on < ? ORDER BY id",
+      toDisclosureRequest,
+      today,
+    );
+  }
+
+  async listDisclosureRequestEvents(requestId: number): Promise<RequestEvent[]> {
+    return this.all(
+      `SELECT e.*, s.display_name AS staff_name FROM disclosure_request_events e LEFT JOIN staff s ON s.id = e.staff_id
+       WHERE e.request_id = ? ORDER BY e.id`,
+      toRequestEvent,
+      requestId,
+    );
+  }
+
+  async listDisclosureRequestFiles(requestId: number): Promise<RequestFile[]> {
+    return this.all(
+      `SELECT f.*, l.request_id, l.event_id FROM disclosure_request_files l JOIN files f ON f.id = l.file_id
+       WHERE l.request_id = ? ORDER BY l.position`,
+      (r) => ({ ...(toFile(r) as FileRecord), requestId: Number(r.request_id), eventId: r.event_id === null ? null : Number(r.event_id) }),
+      requestId,
+    );
+  }
+
+  async addDisclosureRequestFee(f: NewRequestFee, actor: Actor): Promise<RequestFee> {
+    return this.write(() => {
+      const request = this.requestById(f.requestId);
+      if (!request) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+      const info = this.stmt(
+        `INSERT INTO disclosure_request_fees (request_id, charged_on, amount_fen, waived_fen, note, staff_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(f.requestId, f.chargedOn, f.amountFen, f.waivedFen, f.note, actor.staffId, actor.at);
+      this.logRequestEvent(f.requestId, 'fee', request.stage, request.stage, actor.staffId, actor.at, f.note || null);
+      return this.get('SELECT * FROM disclosure_request_fees WHERE id = ?', toRequestFee, Number(info.lastInsertRowid)) as RequestFee;
+    });
+  }
+
+  async listDisclosureRequestFees(requestId: number): Promise<RequestFee[]> {
+    return this.all('SELECT * FROM disclosure_request_fees WHERE request_id = ? ORDER BY charged_on, id', toRequestFee, requestId);
+  }
+
+  async addDisclosureRequestReview(r: NewRequestReview, actor: Actor): Promise<RequestReview> {
+    return this.write(() => {
+      const request = this.requestById(r.requestId);
+      if (!request) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+      const info = this.stmt(
+        `INSERT INTO disclosure_request_reviews (request_id, kind, filed_on, outcome, decided_on, note, staff_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.requestId, r.kind, r.filedOn, r.outcome, r.decidedOn, r.note, actor.staffId, actor.at);
+      this.logRequestEvent(r.requestId, 'review', request.stage, request.stage, actor.staffId, actor.at, r.note || null);
+      return this.reviewById(Number(info.lastInsertRowid)) as RequestReview;
+    });
+  }
+
+  private reviewById(id: number): RequestReview | null {
+    return this.get('SELECT * FROM disclosure_request_reviews WHERE id = ?', toRequestReview, id);
+  }
+
+  async updateDisclosureRequestReview(
+    id: number,
+    expectedVersion: number,
+    u: { outcome: ReviewOutcome; decidedOn: string | null; note: string },
+    actor: Actor,
+  ): Promise<RequestReview> {
+    return this.write(() => {
+      const before = this.reviewById(id);
+      if (!before) throw new NotFoundError('review_not_found', '未找到该复议或诉讼记录');
+      const info = this.stmt(
+        `UPDATE disclosure_request_reviews SET outcome = ?, decided_on = ?, note = ?, version = version + 1
+         WHERE id = ? AND version = ?`,
+      ).run(u.outcome, u.decidedOn, u.note, id, expectedVersion);
+      if (info.changes === 0) throw new StaleVersionError('该记录已被他人更新，请刷新后重试');
+      const request = this.requestById(before.requestId) as DisclosureRequest;
+      this.logRequestEvent(before.requestId, 'review', request.stage, request.stage, actor.staffId, actor.at, u.note || null);
+      return this.reviewById(id) as RequestReview;
+    });
+  }
+
+  async findDisclosureRequestReview(id: number): Promise<RequestReview | null> {
+    return this.reviewById(id);
+  }
+
+  async listDisclosureRequestReviews(requestId: number): Promise<RequestReview[]> {
+    return this.all('SELECT * FROM disclosure_request_reviews WHERE request_id = ? ORDER BY filed_on, id', toRequestReview, requestId);
+  }
+
+  private assertEntryEditable(entryId: number, editable: readonly DisclosureStatus[]): void {
+    const entry = this.disclosureById(entryId);
+    if (!entry) throw new NotFoundError('not_found', '未找到该公开信息');
+    if (!editable.includes(entry.status)) throw new ConflictError('not_editable', '该信息正在审核或已发布，不能修改附件');
+  }
+
+  async attachDisclosureEntryFile(
+    entryId: number,
+    file: NewFile,
+    editableStatuses: readonly DisclosureStatus[],
+    actor: Actor,
+  ): Promise<FileRecord> {
+    return this.write(() => {
+      this.assertEntryEditable(entryId, editableStatuses);
+      const fileId = this.insertFile(file, actor);
+      const position = (
+        this.stmt('SELECT coalesce(max(position) + 1, 0) AS p FROM disclosure_entry_files WHERE entry_id = ?').get(entryId) as { p: number }
+      ).p;
+      this.stmt('INSERT INTO disclosure_entry_files (entry_id, file_id, position) VALUES (?, ?, ?)').run(entryId, fileId, position);
+      this.audit(actor, 'file', fileId, null, { disclosureEntryId: entryId, originalName: file.originalName, contentType: file.contentType, sizeBytes: file.sizeBytes });
+      return this.fileById(fileId) as FileRecord;
+    });
+  }
+
+  async removeDisclosureEntryFile(
+    entryId: number,
+    fileId: number,
+    editableStatuses: readonly DisclosureStatus[],
+    actor: Actor,
+  ): Promise<boolean> {
+    return this.write(() => {
+      this.assertEntryEditable(entryId, editableStatuses);
+      const removed = this.stmt('DELETE FROM disclosure_entry_files WHERE entry_id = ? AND file_id = ?').run(entryId, fileId).changes === 1;
+      if (removed) this.audit(actor, 'file', fileId, { disclosureEntryId: entryId }, null);
+      return removed;
+    });
+  }
+
+  async listDisclosureEntryFiles(entryId: number): Promise<FileRecord[]> {
+    return this.all(
+      `SELECT f.* FROM disclosure_entry_files l JOIN files f ON f.id = l.file_id WHERE l.entry_id = ? ORDER BY l.position`,
+      (r) => toFile(r) as FileRecord,
+      entryId,
+    );
+  }
+
+  async isNonPublicFile(fileId: number): Promise<boolean> {
+    const r = this.stmt(
+      `SELECT EXISTS (SELECT 1 FROM disclosure_request_files WHERE file_id = ?) AS request,
+         EXISTS (SELECT 1 FROM disclosure_entry_files WHERE file_id = ?) AS entry,
+         EXISTS (SELECT 1 FROM disclosure_entry_files l JOIN disclosure_entries e ON e.id = l.entry_id
+                 WHERE l.file_id = ? AND e.status = 'published') AS published`,
+    ).get(fileId, fileId, fileId) as { request: number; entry: number; published: number };
+    return r.request === 1 || (r.entry === 1 && r.published === 0);
   }
 }
 
