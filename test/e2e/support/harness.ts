@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../../src/config';
 import { prepareApp } from '../../../src/start';
 import type { Store } from '../../../src/store/store';
@@ -95,4 +95,20 @@ export async function logIn(page: Page, baseUrl: string, username: string, passw
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await Promise.all([page.waitForURL(`${baseUrl}/staff`), page.getByRole('button', { name: '登录' }).click()]);
+}
+
+/**
+ * Uncaught script errors and CSP refusals of every page of a context: a page can look right while
+ * its script died (the kiosk keypad stayed hidden that way), so flows assert this stays empty.
+ */
+export function scriptErrors(context: BrowserContext, errors: string[] = []): string[] {
+  const watch = (page: Page) => {
+    page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) errors.push(`${page.url()}: ${msg.text()}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return errors;
 }
