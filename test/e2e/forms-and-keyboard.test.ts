@@ -79,10 +79,11 @@ describeInBrowser('form errors beside the fields, and keyboard-only use', () => 
   let browser: Browser;
   let context: BrowserContext;
   const errors: string[] = [];
-  const shot = screenshots('forms-and-keyboard');
+  let shot: ReturnType<typeof screenshots>;
   let page: Page;
 
   beforeAll(async () => {
+    shot = screenshots('forms-and-keyboard');
     [server, browser] = await Promise.all([startDemoServer(), launchChromium()]);
   }, SETUP_MS);
   beforeEach(async () => {

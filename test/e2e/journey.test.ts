@@ -35,7 +35,7 @@ describeInBrowser('a case from registration to the bulletin, in the browser', ()
   const errors: string[] = [];
   let queryNo = '';
   let lookupHref = '';
-  const shot = screenshots('journey');
+  let shot: ReturnType<typeof screenshots>;
 
   /** The steps share one case: once registration failed, the rest fail at once, not after timeouts. */
   const needCase = () => {
@@ -43,6 +43,7 @@ describeInBrowser('a case from registration to the bulletin, in the browser', ()
   };
 
   beforeAll(async () => {
+    shot = screenshots('journey');
     [server, browser] = await Promise.all([startDemoServer(), launchChromium()]);
     staffContext = await browser.newContext({ locale: 'zh-CN' });
     applicantContext = await browser.newContext({ locale: 'zh-CN' });

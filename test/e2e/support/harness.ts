@@ -75,8 +75,11 @@ export function launchChromium(): Promise<Browser> {
 
 const RESULTS_DIR = path.join(__dirname, '..', '..', '..', 'test-results', 'e2e');
 
-/** Numbered screenshots of one flow: test-results/e2e/<flow>/<nn>-<step>.png (git-ignored). */
-export function screenshots(flow: string) {
+/**
+ * Numbered screenshots of one flow: test-results/e2e/<flow>/<nn>-<step>.png (git-ignored). Whole
+ * pages by default; the viewport only where many pages are shot and time counts.
+ */
+export function screenshots(flow: string, opts: { fullPage: boolean } = { fullPage: true }) {
   const dir = path.join(RESULTS_DIR, flow);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -84,7 +87,7 @@ export function screenshots(flow: string) {
   return async (page: Page, step: string): Promise<string> => {
     n += 1;
     const file = path.join(dir, `${String(n).padStart(2, '0')}-${step}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file, fullPage: opts.fullPage });
     return file;
   };
 }
