@@ -169,6 +169,23 @@ describeInBrowser('form errors beside the fields, and keyboard-only use', () => 
   );
 
   it(
+    'when a kiosk result is left alone for 60 s it returns to the start, and a touch restarts the wait',
+    async () => {
+      const [c] = (await server.store.listCases({ stage: 'accepted', limit: 1, offset: 0 })).rows;
+      await page.clock.install();
+      await page.goto(`${server.baseUrl}/kiosk/lookup?no=${c.queryNo}`);
+      await page.clock.runFor(50_000);
+      await page.mouse.click(10, 300);
+      await page.clock.runFor(50_000);
+      expect(new URL(page.url()).pathname).toBe('/kiosk/lookup');
+      await Promise.all([page.waitForURL(`${server.baseUrl}/kiosk`), page.clock.runFor(11_000)]);
+      await shot(page, 'kiosk-idle-home');
+      await expect(page.locator('#kiosk-no').inputValue()).resolves.toBe('');
+    },
+    STEP_MS,
+  );
+
+  it(
     'when a visitor uses only the keyboard, then Tab reaches the lookup box with a visible focus ring, and Enter shows the case',
     async () => {
       const [c] = (await server.store.listCases({ stage: 'under_review', limit: 1, offset: 0 })).rows;
