@@ -194,10 +194,28 @@ describeInBrowser('a case from registration to the bulletin, in the browser', ()
       await shot(applicant, 'lookup-approved');
       // The decision number is in the detail tier: the applicant unlocks it with their phone's last four digits.
       await applicant.getByLabel('联系电话后四位').fill('0188');
+      const stream = applicant.waitForResponse((r) => r.url().includes(`/lookup/events?no=${queryNo}`));
       await Promise.all([applicant.waitForURL(/\/lookup\/detail$/), applicant.getByRole('button', { name: '查看详情' }).click()]);
+      await expect(stream.then((r) => r.status())).resolves.toBe(200);
       await shot(applicant, 'lookup-detail');
       await expect(applicant.locator('.case-facts').textContent()).resolves.toContain(DECISION_NO);
       await expect(applicant.locator('.timeline').textContent()).resolves.toContain('浏览器测试：准予许可');
+    },
+    STEP_MS,
+  );
+
+  it(
+    "when staff record the certificate, then the applicant's detail page (a form answer, not reloadable) shows a notice in place",
+    async () => {
+      needCase();
+      const url = applicant.url();
+      await moveCase('已制证');
+      const banner = applicant.locator('#live-banner');
+      await banner.filter({ hasText: '已制证' }).waitFor({ timeout: 15_000 });
+      await shot(applicant, 'lookup-detail-banner');
+      await expect(banner.textContent()).resolves.toBe('办理状态已更新为「已制证」，请重新查询查看详情。');
+      expect(applicant.url()).toBe(url);
+      await expect(applicant.locator('#stage-title').textContent()).resolves.toContain('准予许可');
     },
     STEP_MS,
   );
@@ -227,7 +245,7 @@ describeInBrowser('a case from registration to the bulletin, in the browser', ()
   );
 
   it(
-    "when the number is keyed in on the hall kiosk's on-screen keypad, then the kiosk shows the approval",
+    "when the number is keyed in on the hall kiosk's on-screen keypad, then the kiosk shows the latest stage",
     async () => {
       needCase();
       const kiosk = await visitorContext.newPage();
@@ -240,7 +258,7 @@ describeInBrowser('a case from registration to the bulletin, in the browser', ()
         await shot(kiosk, 'kiosk-keyed');
         await Promise.all([kiosk.waitForURL(/\/kiosk\/lookup\?no=/), kiosk.getByRole('button', { name: '查询', exact: true }).click()]);
         await shot(kiosk, 'kiosk-result');
-        await expect(kiosk.locator('.kiosk-stage').textContent()).resolves.toContain('准予许可');
+        await expect(kiosk.locator('.kiosk-stage').textContent()).resolves.toContain('已制证');
         await expect(kiosk.locator('#kiosk-item').textContent()).resolves.toBe('取水许可');
         await expect(kiosk.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).resolves.toEqual(['/kiosk']);
       } finally {
