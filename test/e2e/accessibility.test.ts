@@ -1,6 +1,17 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seriousViolations, type AxeFinding } from './support/axe';
-import { DEMO_PASSWORD, describeInBrowser, launchChromium, logIn, screenshots, SETUP_MS, startDemoServer, STEP_MS, type DemoServer } from './support/harness';
+import {
+  DEMO_PASSWORD,
+  describeInBrowser,
+  launchChromium,
+  logIn,
+  screenshots,
+  scriptErrors,
+  SETUP_MS,
+  startDemoServer,
+  STEP_MS,
+  type DemoServer,
+} from './support/harness';
 
 /** axe-core on every public page and the main staff pages of the demo hall: nothing serious or critical. */
 describeInBrowser('accessibility (axe-core) of the public and main staff pages', () => {
@@ -9,11 +20,14 @@ describeInBrowser('accessibility (axe-core) of the public and main staff pages',
   let context: BrowserContext;
   let page: Page;
   let shot: ReturnType<typeof screenshots>;
+  const errors: string[] = [];
 
   beforeAll(async () => {
     shot = screenshots('accessibility', { fullPage: false });
     [server, browser] = await Promise.all([startDemoServer(), launchChromium()]);
     context = await browser.newContext({ locale: 'zh-CN' });
+    context.setDefaultTimeout(15_000);
+    scriptErrors(context, errors);
     page = await context.newPage();
   }, SETUP_MS);
   afterAll(async () => {
@@ -98,4 +112,8 @@ describeInBrowser('accessibility (axe-core) of the public and main staff pages',
     },
     STEP_MS * 2,
   );
+
+  it('then none of these pages had a script error or a CSP refusal', () => {
+    expect(errors).toEqual([]);
+  });
 });

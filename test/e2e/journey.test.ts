@@ -76,7 +76,10 @@ describeInBrowser('a case from registration to the bulletin, in the browser', ()
     async () => {
       await staff.getByRole('navigation').getByRole('link', { name: '登记办件' }).click();
       await staff.getByLabel('第一步：选择审批事项').selectOption('SLJ-001');
-      await Promise.all([staff.waitForURL(/\/staff\/cases\/new\?item=SLJ-001$/), staff.getByRole('button', { name: '显示材料清单' }).click()]);
+      await Promise.all([
+        staff.waitForURL(/\/staff\/cases\/new\?item=SLJ-001$/),
+        staff.getByRole('button', { name: '显示材料清单' }).click(),
+      ]);
       const materials = staff.locator('fieldset.checklist input[type=checkbox]');
       expect(await materials.count()).toBeGreaterThanOrEqual(2);
       const ticked = [await materials.nth(0).getAttribute('value'), await materials.nth(1).getAttribute('value')];
@@ -88,7 +91,10 @@ describeInBrowser('a case from registration to the bulletin, in the browser', ()
       await staff.getByLabel('联系电话').fill('0570-3890188');
       await staff.getByLabel(/项目名称/).fill(PROJECT);
       await shot(staff, 'register-form');
-      await Promise.all([staff.waitForURL(/\/staff\/cases\/[2-9A-HJ-NP-Z]{12}\/receipt\?new=1$/), staff.getByRole('button', { name: '登记并生成查询号' }).click()]);
+      await Promise.all([
+        staff.waitForURL(/\/staff\/cases\/[2-9A-HJ-NP-Z]{12}\/receipt\?new=1$/),
+        staff.getByRole('button', { name: '登记并生成查询号' }).click(),
+      ]);
       queryNo = /cases\/([2-9A-HJ-NP-Z]{12})\/receipt/.exec(staff.url())![1];
       await shot(staff, 'receipt');
       const shown = (await staff.locator('.receipt-number .query-no').textContent())!.trim();
