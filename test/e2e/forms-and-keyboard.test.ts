@@ -17,6 +17,8 @@ const CHINESE = /[\u4e00-\u9fff]/;
 
 interface FocusStop {
   tag: string;
+  /** The type of an input, else ''. */
+  type: string;
   id: string;
   text: string;
   focusVisible: boolean;
@@ -27,13 +29,16 @@ interface FocusStop {
 function focusStop(page: Page): Promise<FocusStop> {
   return page.evaluate(() => {
     const g = globalThis as unknown as {
-      document: { activeElement: { tagName: string; id: string; textContent: string | null; matches(s: string): boolean } | null };
+      document: {
+        activeElement: { tagName: string; id: string; type?: string; textContent: string | null; matches(s: string): boolean } | null;
+      };
       getComputedStyle(el: unknown): { outlineStyle: string; outlineWidth: string };
     };
     const el = g.document.activeElement!;
     const style = g.getComputedStyle(el);
     return {
       tag: el.tagName.toLowerCase(),
+      type: el.tagName === 'INPUT' ? (el.type ?? '') : '',
       id: el.id,
       text: (el.textContent ?? '').trim().slice(0, 20),
       focusVisible: el.matches(':focus-visible'),
@@ -223,8 +228,9 @@ describeInBrowser('form errors beside the fields, and keyboard-only use', () => 
 
       const boxes = page.locator('fieldset.checklist input[type=checkbox]');
       const firstBox = await boxes.first().getAttribute('value');
-      await tabUntil(page, (s) => s.tag === 'input' && s.id === '' && s.text === '');
+      await tabUntil(page, (s) => s.type === 'checkbox');
       await page.keyboard.press('Space');
+      await expect(boxes.first().isChecked()).resolves.toBe(true);
       await tabUntil(page, (s) => s.id === 'applicantName');
       await page.keyboard.type('键盘测试人');
       await tabUntil(page, (s) => s.id === 'idNumber');
