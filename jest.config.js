@@ -1,4 +1,7 @@
-const e2e = require('./jest.e2e.config');
+const transform = {
+  // Type checking is done once by `tsc --noEmit` (see .ci/run); here only transpile.
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+};
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -11,11 +14,18 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       // The browser tests are the second project, with their own set-up.
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
-      transform: {
-        // Type checking is done once by `tsc --noEmit` (see .ci/run); here only transpile.
-        '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-      },
+      transform,
     },
-    e2e,
+    {
+      // Browser end-to-end tests: the real app in headless Chromium through playwright-core. Without
+      // Chromium (/usr/bin/chromium or CHROMIUM_PATH) they are skipped and global-setup says so.
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
+      transform,
+    },
   ],
 };

@@ -1,17 +1,10 @@
-/**
- * Browser end-to-end tests (test/e2e): the real app in headless Chromium through playwright-core.
- * `npm run test:e2e` runs only these; `npm test` runs them as the "e2e" project of jest.config.js.
- * Without Chromium (/usr/bin/chromium or CHROMIUM_PATH) they are skipped and global-setup says so.
- * @type {import('jest').Config}
- */
+/** `npm run test:e2e`: only the browser tests (the "e2e" project of jest.config.js). */
+const e2e = require('./jest.config').projects.find((p) => p.displayName === 'e2e');
+
+/** @type {import('jest').Config} */
 module.exports = {
-  displayName: 'e2e',
-  rootDir: __dirname,
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test/e2e'],
-  testMatch: ['**/*.test.ts'],
-  globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-  },
+  ...e2e,
+  // Each file waits on its browser much of the time: two at once finish sooner even on two cores.
+  // (maxWorkers belongs to a root configuration, so it cannot sit in the project itself.)
+  maxWorkers: 2,
 };

@@ -91,7 +91,7 @@ describeInBrowser('accessibility (axe-core) of the public and main staff pages',
       expect(results).toHaveLength(19);
       expect(results.map((r) => [r.url, r.status])).toEqual(results.map((r) => [r.url, r.url === '/lookup?no=ABCD' ? 400 : 200]));
     },
-    STEP_MS * 2,
+    STEP_MS * 3,
   );
 
   it(
@@ -110,7 +110,7 @@ describeInBrowser('accessibility (axe-core) of the public and main staff pages',
       expect(results).toHaveLength(7);
       expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     },
-    STEP_MS * 2,
+    STEP_MS * 3,
   );
 
   it('then none of these pages had a script error or a CSP refusal', () => {
