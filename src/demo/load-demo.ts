@@ -1,4 +1,3 @@
-import { residentIdCheckChar, usccCheckChar } from '../domain/identity';
 import type { Staff } from '../domain/model';
 import { allowedNextStages, type Stage } from '../domain/stages';
 import { advanceCase, registerCase } from '../services/cases';
@@ -9,6 +8,7 @@ import { beijingDate } from '../domain/beijing-time';
 import type { Deps } from '../services/deps';
 import { hashPassword } from '../services/passwords';
 import { prng } from './prng';
+import { fakeCreditCode, fakeLandline, fakeMobile, fakeResidentId } from './fake-ids';
 import { saveFile } from '../services/files';
 import { DEMO_CHANGES, DEMO_GUIDES, DEMO_INTERMEDIARIES, demoSteps } from './demo-catalog';
 import { DEMO_LAWS } from './demo-laws';
@@ -326,31 +326,4 @@ function reasonFor(to: Stage): string | undefined {
   if (to === 'denied') return '经现场核查，项目选址不符合相关规划要求。';
   if (to === 'not_accepted') return '申请事项不属于本机关职权范围，请向县级主管部门申请。';
   return undefined;
-}
-
-function digits(rand: () => number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += Math.floor(rand() * 10);
-  return s;
-}
-
-function fakeResidentId(rand: () => number): string {
-  const year = 1960 + Math.floor(rand() * 40);
-  const month = String(1 + Math.floor(rand() * 12)).padStart(2, '0');
-  const day = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
-  const first17 = `330802${year}${month}${day}${digits(rand, 3)}`;
-  return first17 + residentIdCheckChar(first17);
-}
-
-function fakeCreditCode(rand: () => number): string {
-  const first17 = `91330800${digits(rand, 9)}`;
-  return first17 + usccCheckChar(first17);
-}
-
-function fakeMobile(rand: () => number): string {
-  return `13${Math.floor(rand() * 10)}${digits(rand, 8)}`;
-}
-
-function fakeLandline(rand: () => number): string {
-  return `0570-${3 + Math.floor(rand() * 6)}${digits(rand, 6)}`;
 }
