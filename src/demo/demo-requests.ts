@@ -21,7 +21,7 @@ import {
   updateRequestReview,
   type RequestInput,
 } from '../services/disclosure-requests';
-import { DEMO_ORGANIZATIONS, DEMO_PERSONS } from './demo-data';
+import { DEMO_PERSONS } from './demo-data';
 import { fakeCreditCode, fakeLandline, fakeMobile, fakeResidentId } from './fake-ids';
 import { minimalPdf } from './minimal-pdf';
 import { prng } from './prng';
@@ -73,6 +73,9 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
   // Its own seed, so adding requests leaves the cases' generated data as it was.
   const rand = prng(20190415);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  // Each applicant and contact person a different name: one name, one ID number.
+  const names = [...DEMO_PERSONS];
+  const nextName = () => names.splice(Math.floor(rand() * names.length), 1)[0] ?? pick(DEMO_PERSONS);
   const cal = await deps.calendars.calendar();
   const d = days(cal);
   const realNow = deps.clock.now().getTime();
@@ -90,14 +93,15 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
     return true;
   };
 
-  const applicant = (kind: ApplicantKind, delivery: DeliveryForm, description: string): RequestInput => {
+  /** A business is named, as its request concerns its own licence. */
+  const applicant = (kind: ApplicantKind, delivery: DeliveryForm, description: string, business?: string): RequestInput => {
     const person = kind === 'person';
-    const name = person ? pick(DEMO_PERSONS) : kind === 'business' ? pick(DEMO_ORGANIZATIONS) : ORGANIZATIONS[kind];
+    const name = person ? nextName() : kind === 'business' ? (business as string) : ORGANIZATIONS[kind];
     return {
       applicantKind: kind,
       applicantName: name,
       idNumber: person ? fakeResidentId(rand) : fakeCreditCode(rand, CREDIT_CODE_KIND[kind]),
-      contactPerson: person ? undefined : pick(DEMO_PERSONS),
+      contactPerson: person ? undefined : nextName(),
       phone: person || rand() < 0.5 ? fakeMobile(rand) : fakeLandline(rand),
       email: delivery === 'email' ? `demo${Math.floor(rand() * 9000) + 1000}@example.cn` : undefined,
       address: delivery === 'paper_mail' ? `衢州市柯城区${pick(['荷花街道', '信安街道', '府山街道', '新新街道'])}${pick(['新桥街', '县西街', '荷花中路', '花园东大道'])}${1 + Math.floor(rand() * 200)}号` : undefined,
@@ -147,7 +151,7 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
   // 2. 商业企业, 部分公开, with a 信息处理费 partly waived.
   {
     const on = d.onOrAfter(`${prev}-04-14`);
-    const r = await submit(on, 14, applicant('business', 'paper_mail', '本公司申请的商品房预售许可的审批流转记录及现场核查记录。'));
+    const r = await submit(on, 14, applicant('business', 'paper_mail', '本公司申请的商品房预售许可的审批流转记录及现场核查记录。', '衢州市鑫达房地产开发有限公司'));
     const repliedOn = d.after(on, 15);
     const closed = await reply(
       r,
@@ -229,7 +233,7 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
     if (at(d.after(on, 16), 11)) {
       r = await extendRequest(replay, office, r.id, r.version, {
         approver: '中心分管副主任',
-        reason: '申请的信息涉及生态环境窗口的多份审批决定，需逐件核对是否含有不宜公开的内容，无法在20个工作日内答复。',
+        reason: '申请的信息涉及生态环境窗口的多份审批决定，需逐件核对是否含有不宜公开的内容，无法在20个工作日内答复',
       });
     }
     await reply(r, d.after(on, 31), 'disclose', '现将审批结果清单（含项目名称、建设单位、审批文号和审批日期）随本答复书发送至你单位预留的电子邮箱。');
@@ -260,12 +264,12 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
   // This year: one answered, one waiting for its 补正, one just received.
   {
     const on = d.before(today, 14);
-    const r = await submit(on, 10, applicant('business', 'email', '本公司食品经营许可的受理、审查和发证各环节的办理记录。'));
+    const r = await submit(on, 10, applicant('business', 'email', '本公司食品经营许可的受理、审查和发证各环节的办理记录。', '衢州市衢江区味香食品有限公司'));
     await reply(r, d.after(on, 9), 'disclose', '现将你单位食品经营许可的办理记录（受理、审查、决定、发证各环节时间及经办窗口）随本答复书发送至你单位预留的电子邮箱。');
   }
   {
     const on = d.before(today, 4);
-    const r = await submit(on, 15, applicant('legal_service', 'paper_mail', '涉及常山港堤防加固工程的审批文件。'));
+    const r = await submit(on, 15, applicant('person', 'paper_mail', '涉及常山港堤防加固工程的审批文件。'));
     await askSupplement(r, d.before(today, 2), '请写明所需审批文件的具体事项（如涉河建设方案审批、水土保持方案审批等）或文号。', 15);
   }
   {
