@@ -3,11 +3,13 @@ import { customAlphabet } from 'nanoid';
 import { createApp } from './app';
 import { ConfigError, DEFAULT_DEMO_PASSWORD, type Config } from './config';
 import { loadDemoData } from './demo/load-demo';
+import { loadDemoReport } from './demo/demo-report';
 import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
 import { CalendarService, recomputeOpenClocks } from './services/clock';
 import { expireSupplements, recomputeRequestDueDates } from './services/disclosure-requests';
 import { LiveConnections } from './web/live-routes';
+import { renderReportHtml } from './web/report-csv';
 import type { Deps } from './services/deps';
 import { OutboxWorker } from './services/notify/outbox-worker';
 import { createSmtpTransport } from './services/notify/smtp-transport';
@@ -69,10 +71,12 @@ export async function prepareApp(
     // 依申请公开: 补正 deadlines that passed while the server was down, and due dates left 待定.
     await expireSupplements(deps);
     await recomputeRequestDueDates(deps);
+    const app = createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits, liveConnections: live, logger });
+    if (demoLoaded) await loadDemoReport(deps, (model) => renderReportHtml(app, model, `/disclosure/reports/${model.year}`));
     return {
       store,
       calendars,
-      app: createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits, liveConnections: live, logger }),
+      app,
       demoLoaded,
       visits,
       live,
