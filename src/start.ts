@@ -52,8 +52,9 @@ export async function prepareApp(
     if (demoLoaded) {
       await loadDemoData({ store, clock: systemClock, config, randomQueryBody, calendars }, config.demoPassword);
     }
-    // Fills in clocks of rows that predate them and catches up with days passed while stopped.
-    await recomputeOpenClocks(store, calendars, systemClock.now());
+    // Clocks of rows that predate them (normally none) before serving; catching up with the days
+    // passed while stopped is server.ts's job once listening, as the hourly recompute does.
+    await recomputeOpenClocks(store, calendars, systemClock.now(), { pendingOnly: true });
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
     const visits = new VisitCounter(store, systemClock);
