@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Express } from 'express';
 import { customAlphabet } from 'nanoid';
 import { createApp } from './app';
@@ -16,15 +17,29 @@ import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 
-/** In production, no account may still carry the published demo password. */
+const DEMO_CHECK_SETTING = 'demo_password_check';
+
+/**
+ * In production, no account may still carry the published demo password. Each check is a scrypt
+ * (tens of ms, most of start-up with a dozen demo accounts), so a passed check is remembered by a
+ * digest of exactly what it looked at (the default password and the active demo accounts' hashes):
+ * any changed hash, account or default password means checking again.
+ */
 async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
-  for (const s of await store.listDemoStaff()) {
-    if (s.active && (await verifyPassword(DEFAULT_DEMO_PASSWORD, s.passwordHash))) {
+  const active = (await store.listDemoStaff()).filter((s) => s.active);
+  const digest = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([DEFAULT_DEMO_PASSWORD, ...active.map((s) => [s.id, s.passwordHash])]))
+    .digest('hex');
+  if ((await store.getSetting(DEMO_CHECK_SETTING)) === digest) return;
+  for (const s of active) {
+    if (await verifyPassword(DEFAULT_DEMO_PASSWORD, s.passwordHash)) {
       throw new ConfigError(
         `Demo account "${s.username}" still has the default demo password; change it or disable the account before running with NODE_ENV=production.`,
       );
     }
   }
+  await store.putSetting(DEMO_CHECK_SETTING, digest);
 }
 
 /**

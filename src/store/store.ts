@@ -455,6 +455,8 @@ export interface Store {
   getSetting(key: string): Promise<string | null>;
   /** Stores the value unless the key exists; returns the value now stored (first writer wins). */
   putSettingIfAbsent(key: string, value: string): Promise<string>;
+  /** Stores the value, replacing any earlier one. */
+  putSetting(key: string, value: string): Promise<void>;
   isEmpty(): Promise<boolean>;
 
   /** With an actor, the creation is audited in the same transaction (as for every other `actor`). */

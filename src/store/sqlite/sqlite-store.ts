@@ -190,6 +190,10 @@ export class SqliteStore implements Store {
     return (await this.getSetting(key)) as string;
   }
 
+  async putSetting(key: string, value: string): Promise<void> {
+    this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
   async isEmpty(): Promise<boolean> {
     const r = this.stmt('SELECT (SELECT COUNT(*) FROM staff) + (SELECT COUNT(*) FROM items) AS n').get() as {
       n: number;
