@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { store, calendars, app, demoLoaded, visits, live, outbox, deps } = await prepareApp(config);
   outbox?.start();
+  let stopping = false;
   // Open pauses grow with the days; keep stored clocks current without an event.
   setInterval(() => {
     recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
@@ -27,13 +28,17 @@ async function main(): Promise<void> {
       const saved = await recomputeOpenClocks(store, calendars, new Date());
       const steps = await compactSearchIndex(store);
       console.log(`Start-up upkeep done in ${Date.now() - started} ms: ${saved} clocks changed, ${steps} search-index merge steps.`);
-    })().catch((err) => console.error('Start-up upkeep failed:', err));
+    })().catch((err) => {
+      // Stopping closes the database under a batch still to come: not a failure.
+      if (!stopping) console.error('Start-up upkeep failed:', err);
+    });
   });
   server.on('error', (err) => {
     console.error(`Cannot listen on ${config.host}:${config.port}: ${err.message}`);
     process.exit(1);
   });
   const shutdown = () => {
+    stopping = true;
     live.closeAll();
     server.close(() => {
       void Promise.all([visits.flush(), outbox?.stop()])
