@@ -16,8 +16,6 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     requests?: RequestSpec[];
     idReplacement?: boolean;
-    /** Requests per second over all connections (open loop; latencies corrected for coordinated omission). */
-    overallRate?: number;
   }
   interface Histogram {
     average: number;

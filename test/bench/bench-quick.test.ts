@@ -37,7 +37,7 @@ describe('npm run bench --quick', () => {
         expect({ name: s.name, unexpected: s.unexpected, note: s.note }).toEqual({ name: s.name, unexpected: 0, note: undefined });
         expect(s.requests).toBeGreaterThan(0);
       }
-      // Every 10th lookup is a wrong or unknown number (a fixed-rate second may send fewer than 10).
+      // Every 10th lookup is a wrong or unknown number (a scenario of one busy second may send fewer than 10).
       const lookups = report.scenarios.filter((s) => s.name.startsWith('lookup') && s.requests >= 10);
       expect(lookups.length).toBeGreaterThanOrEqual(3);
       expect(lookups.every((s) => s.expected4xx > 0)).toBe(true);
