@@ -396,7 +396,7 @@ describe('SqliteStore query plans of the public pages', () => {
   /** Every table read through an index or a primary key; no full scan, no sort of the result. */
   function expectIndexed(plan: string[]) {
     for (const step of plan) {
-      if (/^(CO-ROUTINE|SCAN s$|SCAN \(subquery)/.test(step)) continue;
+      if (/^(CO-ROUTINE|SCAN s$|SCAN \(subquery|CORRELATED SCALAR SUBQUERY \d+$)/.test(step)) continue;
       expect(step).toMatch(/^SEARCH \w+ USING (COVERING )?(INDEX \w+|INTEGER PRIMARY KEY)|^SCAN \w+ USING (COVERING )?INDEX \w+|^SCAN bulletin_search VIRTUAL TABLE INDEX \d+:M/);
     }
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
