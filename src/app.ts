@@ -126,7 +126,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     centerName: config.centerName,
   });
 
-  app.use(requestLogging(logger));
+  app.use(requestLogging(logger, config.accessLog));
   app.use(securityHeaders(production));
   app.use('/static', staticAssets(PUBLIC_DIR, assets, production));
   app.get('/healthz', async (_req, res) => {

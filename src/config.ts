@@ -74,6 +74,8 @@ const schema = z
     BACKUP_INTERVAL_HOURS: z.coerce.number().min(0.25, 'at least 0.25 hours').max(24 * 7, 'at most 168 hours').optional(),
     BACKUP_KEEP: z.coerce.number().int('must be a whole number').min(1, 'keep at least 1').max(1000, 'at most 1000').optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).optional(),
+    // One line per request; off when a reverse proxy already keeps access logs (and in the benchmark).
+    ACCESS_LOG: onOff.default('on'),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -144,6 +146,8 @@ export interface Config {
   /** Login attempts per 15 minutes per client IP. */
   /** pino level; `silent` by default under NODE_ENV=test. */
   logLevel: LogLevel;
+  /** Whether each request gets an access line (at info level). */
+  accessLog: boolean;
   /** Wrong phone-digit checks (detail tier) per 15 minutes per client IP and per case. */
   loginRateLimit: number;
   /** Posts of the public 政府信息公开申请 form per hour per client IP. */
@@ -207,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     loginRateLimit: 10,
     logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'test' ? 'silent' : 'info'),
+    accessLog: c.ACCESS_LOG === 'on',
     requestRateLimit: c.REQUEST_RATE_LIMIT,
   };
 }

@@ -92,15 +92,16 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Gives every request an id (the caller's X-Request-Id when it is a short safe token), echoes it in
- * the response, and writes one access line when the response ends.
+ * the response, and (unless `accessLog` is false) writes one access line when the response ends.
  */
-export function requestLogging(logger: Logger): RequestHandler {
+export function requestLogging(logger: Logger, accessLog = true): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('X-Request-Id');
     const id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     res.locals.requestId = id;
     res.locals.log = logger.child({ reqId: id });
     res.set('X-Request-Id', id);
+    if (!accessLog) return next();
     const started = process.hrtime.bigint();
     let done = false;
     const line = () => {

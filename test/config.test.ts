@@ -42,6 +42,7 @@ describe('configuration from the environment', () => {
     [{ BACKUP_KEEP: '3' }, 'BACKUP_KEEP'],
     [{ BACKUP_INTERVAL_HOURS: '6' }, 'BACKUP_INTERVAL_HOURS'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ ACCESS_LOG: 'maybe' }, 'ACCESS_LOG'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

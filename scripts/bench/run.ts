@@ -236,7 +236,9 @@ async function startServer(a: Args, dbFile: string, lookupLimit = 1_000_000): Pr
       LOOKUP_RATE_LIMIT: String(lookupLimit),
       UPLOAD_DIR: path.join(path.dirname(dbFile), 'uploads'),
       // The runner keeps the server's output for its error report: an access line per request would swamp it.
-      LOG_LEVEL: 'warn',
+      // Info for the start-up lines the runner reads; no access lines (the runner keeps all output).
+      LOG_LEVEL: 'info',
+      ACCESS_LOG: 'off',
     },
     port,
     '/healthz',
@@ -415,7 +417,7 @@ async function main(): Promise<void> {
   log(`Server restarted in ${server.startupMs.toFixed(0)} ms, ${server.startupCpuMs.toFixed(0)} ms of its CPU (pid ${server.child.pid}); ${a.duration} s per scenario, ${a.connections} connections.`);
   // The server recomputes open clocks in the background after listening; measuring during it would
   // slow the baseline and inflate every ratio, so the scenarios wait for it.
-  const upkeep = await waitForOutput(server, /Start-up upkeep done in (\d+) ms: (\d+) clocks changed, (\d+) search-index merge steps/, 300_000);
+  const upkeep = await waitForOutput(server, /start-up upkeep done in (\d+) ms: (\d+) clocks changed, (\d+) search-index merge steps/, 300_000);
   log(`  background start-up upkeep: ${upkeep ? `${upkeep[1]} ms (${upkeep[2]} clocks changed, ${upkeep[3]} merge steps)` : 'not reported'}`);
   let bare: Running | null = null;
   try {

@@ -41,6 +41,23 @@ describe('structured logs', () => {
     expect(access[1]).toMatchObject({ reqId: id, url: '/bulletin?page=1', status: 200 });
   });
 
+  it('with ACCESS_LOG=off, requests keep their ids but write no access line, and errors are still logged', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (s: string) => void lines.push(s) });
+    const config = { ...t.config, accessLog: false };
+    const app = createApp({ store: t.store, config, sessionSecret: 'test-secret-test-secret-test-secret!', logger });
+    const res = await request(app).get('/healthz').set('X-Request-Id', 'quiet-1').expect(200);
+    expect(res.headers['x-request-id']).toBe('quiet-1');
+    expect(lines.map((l) => JSON.parse(l) as { msg: string }).filter((r) => r.msg === 'request')).toHaveLength(0);
+    t.store.findCaseByQueryNo = async () => {
+      throw new Error('disk on fire');
+    };
+    await request(app).get(`/api/v1/cases/${createQueryNo('23456789ABC')}`).set('X-Request-Id', 'quiet-2').expect(500);
+    expect(lines.map((l) => JSON.parse(l) as { level: number; reqId?: string }).filter((r) => r.level === 50)).toEqual([
+      expect.objectContaining({ reqId: 'quiet-2' }),
+    ]);
+  });
+
   it('a failing request logs the error with its request id, masked, while the client sees no detail', async () => {
     const { app, records } = capturingApp(t);
     const id = personApplicant().idNumber;
