@@ -13,6 +13,13 @@ const schema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_FILE: z.string().min(1).default(path.join('db', 'tracker.sqlite')),
+    // Set: PostgreSQL (several instances may share it); unset: the embedded SQLite file above.
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .refine(isPostgresUrl, { message: 'must be a postgres:// or postgresql:// URL with a host, e.g. postgres://user:password@db.example:5432/tracker' })
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DEMO_DATA: onOff.default('on'),
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
@@ -82,6 +89,10 @@ export interface Config {
   port: number;
   host: string;
   databaseFile: string;
+  /** PostgreSQL connection URL; null: the SQLite file `databaseFile`. */
+  databaseUrl: string | null;
+  /** Connections per instance in the PostgreSQL pool. */
+  databasePoolSize: number;
   demoData: boolean;
   demoPassword: string;
   sessionSecret: string | undefined;
@@ -133,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     databaseFile: path.resolve(ROOT, c.DATABASE_FILE),
+    databaseUrl: c.DATABASE_URL ?? null,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
     demoData: c.DEMO_DATA === 'on',
     demoPassword: c.DEMO_PASSWORD,
     sessionSecret: c.SESSION_SECRET,
@@ -161,6 +174,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
     loginRateLimit: 10,
   };
+}
+
+function isPostgresUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && (u.hostname !== '' || u.searchParams.has('host'));
+  } catch {
+    return false;
+  }
 }
 
 function parseTrustProxy(v: string): boolean | number | string {

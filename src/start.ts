@@ -14,7 +14,7 @@ import { systemClock } from './services/deps';
 import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
-import { SqliteStore } from './store/sqlite/sqlite-store';
+import { openStore } from './store/open-store';
 
 /** In production, no account may still carry the published demo password. */
 async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
@@ -44,7 +44,7 @@ export async function prepareApp(
   outbox: OutboxWorker | null;
   deps: Deps;
 }> {
-  const store = new SqliteStore({ file: config.databaseFile });
+  const store = await openStore(config);
   try {
     const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
     const calendars = new CalendarService(store);

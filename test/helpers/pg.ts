@@ -110,6 +110,19 @@ export function usePgServer(): () => string {
 
 let schemaCounter = 0;
 
+const EMPTY_SCHEMA_SQL = `DO $$
+DECLARE r record;
+BEGIN
+  SET LOCAL session_replication_role = replica;
+  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' LOOP
+    EXECUTE format('DELETE FROM %I', r.tablename);
+  END LOOP;
+  FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind = 'S' AND n.nspname = current_schema() LOOP
+    EXECUTE format('ALTER SEQUENCE %I RESTART', r.relname);
+  END LOOP;
+END $$`;
+
 /** A fresh schema name, unique across parallel Jest workers sharing one server. */
 export function freshSchemaName(): string {
   return `t_${process.pid}_${++schemaCounter}_${Math.random().toString(36).slice(2, 8)}`;
@@ -141,13 +154,9 @@ export function useTruncatedPgStores(url: () => string): () => Promise<{ store: 
       const client = new pg.Client({ connectionString: url(), options: `-c search_path=${quoteIdent(schema)}` });
       await client.connect();
       try {
-        const tables = (
-          await client.query<{ t: string }>(
-            "SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'",
-            [schema],
-          )
-        ).rows.map((r) => r.t);
-        await client.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
+        // DELETE, not TRUNCATE: truncating ~35 tables with their indexes takes seconds (new files);
+        // replica mode skips the foreign-key and append-only triggers while emptying.
+        await client.query(EMPTY_SCHEMA_SQL);
       } finally {
         await client.end();
       }
