@@ -26,7 +26,7 @@ import { evaluationRoutes } from './web/evaluation-routes';
 import { disclosureRoutes } from './web/disclosure-routes';
 import { DISCLOSURE_ACTION_LABELS, DISCLOSURE_STATUS_LABELS } from './domain/disclosure';
 import { publicRoutes } from './web/public-routes';
-import { RateLimiter } from './web/rate-limit';
+import { RateLimiter, type Limiter } from './web/rate-limit';
 import { securityHeaders } from './web/security';
 import { staffRoutes } from './web/staff-routes';
 
@@ -40,6 +40,11 @@ export interface AppDeps {
   updates?: CaseUpdateBus;
   liveConnections?: LiveConnections;
   log?: (err: unknown) => void;
+  /**
+   * Makes the rate limiters; default in memory. With several instances (PostgreSQL) a shared one,
+   * so a limit holds across instances. `name` keeps each limiter's keys apart.
+   */
+  limiters?: (name: string, limit: number, windowMs: number) => Limiter;
   /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
   visitCounter?: VisitCounter;
 }
@@ -48,13 +53,13 @@ export interface WebContext {
   deps: Deps;
   auth: AuthService;
   config: Config;
-  lookupLimiter: RateLimiter;
-  loginLimiter: RateLimiter;
+  lookupLimiter: Limiter;
+  loginLimiter: Limiter;
   /** Phone-digit checks of the detail tier, per client IP and per case, like logins. */
-  detailLimiter: RateLimiter;
+  detailLimiter: Limiter;
   secret: string;
   /** 好差评 attempts, keyed per client IP and per case: 10 per 15 minutes each. */
-  evaluationLimiter: RateLimiter;
+  evaluationLimiter: Limiter;
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
@@ -72,15 +77,16 @@ export function createApp(appDeps: AppDeps): express.Express {
   const production = config.env === 'production';
   const log = appDeps.log ?? ((err: unknown) => console.error(err));
   const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
+  const limiter = appDeps.limiters ?? ((_name: string, limit: number, windowMs: number) => new RateLimiter(limit, windowMs));
   const ctx: WebContext = {
     deps,
     config,
     auth: new AuthService(store, clock, appDeps.sessionSecret),
-    lookupLimiter: new RateLimiter(config.lookupRateLimit, 60_000),
-    loginLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
-    detailLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+    lookupLimiter: limiter('lookup', config.lookupRateLimit, 60_000),
+    loginLimiter: limiter('login', config.loginRateLimit, 15 * 60_000),
+    detailLimiter: limiter('detail', config.loginRateLimit, 15 * 60_000),
     secret: appDeps.sessionSecret,
-    evaluationLimiter: new RateLimiter(10, 15 * 60_000),
+    evaluationLimiter: limiter('evaluation', 10, 15 * 60_000),
   };
 
   const app = express();

@@ -15,6 +15,10 @@ import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
 import { openStore } from './store/open-store';
+import { PgStore } from './store/postgres/pg-store';
+import { PgNotifyBus, PgRateLimiter } from './store/postgres/pg-shared';
+import type { Limiter } from './web/rate-limit';
+import type { CaseUpdateBus } from './services/live-updates';
 
 /** In production, no account may still carry the published demo password. */
 async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
@@ -61,11 +65,30 @@ export async function prepareApp(
     const outbox = config.smtp
       ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => console.warn(m) })
       : null;
-    const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars };
+    // PostgreSQL: several instances may serve; live updates and rate limits are shared through it.
+    let updates: CaseUpdateBus | undefined;
+    let limiters: ((name: string, limit: number, windowMs: number) => Limiter) | undefined;
+    if (store instanceof PgStore) {
+      const bus = await PgNotifyBus.start(store.pool);
+      store.onClose(() => bus.close());
+      updates = bus;
+      limiters = (name, limit, windowMs) => new PgRateLimiter(store.pool, name, limit, windowMs);
+    }
+    const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars, updates };
     return {
       store,
       calendars,
-      app: createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits, liveConnections: live }),
+      app: createApp({
+        store,
+        config,
+        sessionSecret,
+        randomQueryBody,
+        calendars,
+        visitCounter: visits,
+        liveConnections: live,
+        updates,
+        limiters,
+      }),
       demoLoaded,
       visits,
       live,

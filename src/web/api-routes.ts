@@ -36,7 +36,7 @@ export function apiRoutes(ctx: WebContext): Router {
     const input = parseInput(loginSchema, req.body);
     const staff = await auth.authenticate(input.username, input.password);
     if (!staff) throw new UnauthorizedError('用户名或密码错误');
-    ctx.loginLimiter.reset(req.ip ?? 'unknown');
+    await ctx.loginLimiter.reset(req.ip ?? 'unknown');
     res.json(await auth.issueApiToken(staff));
   });
 
@@ -110,7 +110,7 @@ export function apiRoutes(ctx: WebContext): Router {
   });
 
   router.post('/cases/:queryNo/evaluation', async (req, res) => {
-    hitEvaluationLimit(ctx.evaluationLimiter, req, req.params.queryNo);
+    await hitEvaluationLimit(ctx.evaluationLimiter, req, req.params.queryNo);
     const input = parseInput(evaluationSchema, req.body);
     const queryNo = assertQueryNo(req.params.queryNo);
     const { evaluation, rectificationOpened } = await submitEvaluation(deps, queryNo, input);

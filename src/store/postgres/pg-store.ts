@@ -184,6 +184,7 @@ function isoInstant(iso: string): string {
 
 export class PgStore implements Store {
   private closed = false;
+  private readonly beforeClose: (() => Promise<void>)[] = [];
 
   private constructor(readonly pool: Pool) {}
 
@@ -253,9 +254,15 @@ export class PgStore implements Store {
     }
   }
 
+  /** Runs `fn` when the store closes, before the pool ends (e.g. to release a LISTEN connection). */
+  onClose(fn: () => Promise<void>): void {
+    this.beforeClose.push(fn);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const fn of this.beforeClose.splice(0)) await fn().catch(() => undefined);
     await this.pool.end();
   }
 
