@@ -142,6 +142,8 @@ export async function copySqliteToPostgres(opts: CopyOptions): Promise<CopyRepor
       log(`${table.padEnd(28)} ${String(actual).padStart(9)} rows`);
     }
     await client.query('COMMIT');
+    // Fresh statistics, so the planner knows the tables are no longer empty.
+    await client.query('ANALYZE');
     return report;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
