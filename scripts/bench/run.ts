@@ -642,12 +642,14 @@ async function mainPostgres(
     copySeconds = (Date.now() - tc) / 1000;
     log(`  copied in ${copySeconds.toFixed(1)} s`);
     const movable = { submitted: [...(sample.byStage.get('submitted') ?? [])], accepted: [...(sample.byStage.get('accepted') ?? [])] };
+    // Instances behind one proxy share the secret, or a token issued by one is refused by the other.
+    const sessionSecret = crypto.randomBytes(32).toString('hex');
     for (const instances of [1, 2]) {
       const servers: Running[] = [];
       let proxy: { url: string; stop: () => Promise<void> } | null = null;
       try {
         for (let k = 0; k < instances; k++) {
-          servers.push(await startServer(a, runFile, 1_000_000, { DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '20' }));
+          servers.push(await startServer(a, runFile, 1_000_000, { DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '20', SESSION_SECRET: sessionSecret }));
         }
         proxy = instances > 1 ? await startProxy(servers.map((s) => s.url)) : null;
         log(`${instances} instance${instances > 1 ? 's (round-robin proxy)' : ''} up; ${a.duration} s per scenario, ${a.connections} connections.`);
