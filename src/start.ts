@@ -20,6 +20,8 @@ import { PgNotifyBus, PgRateLimiter } from './store/postgres/pg-shared';
 import type { Limiter } from './web/rate-limit';
 import type { CaseUpdateBus } from './services/live-updates';
 
+const DEMO_LOCK_KEY = 0x62_6a_74_64; // 'bjtd'
+
 /** In production, no account may still carry the published demo password. */
 async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
   for (const s of await store.listDemoStaff()) {
@@ -52,10 +54,13 @@ export async function prepareApp(
   try {
     const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
     const calendars = new CalendarService(store);
-    const demoLoaded = config.demoData && (await store.isEmpty());
-    if (demoLoaded) {
+    const loadDemoIfEmpty = async () => {
+      if (!config.demoData || !(await store.isEmpty())) return false;
       await loadDemoData({ store, clock: systemClock, config, randomQueryBody, calendars }, config.demoPassword);
-    }
+      return true;
+    };
+    // Instances starting together on an empty PostgreSQL database: only the first loads the demo.
+    const demoLoaded = store instanceof PgStore ? await store.withAdvisoryLock(DEMO_LOCK_KEY, loadDemoIfEmpty) : await loadDemoIfEmpty();
     // Fills in clocks of rows that predate them and catches up with days passed while stopped.
     await recomputeOpenClocks(store, calendars, systemClock.now());
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);

@@ -138,22 +138,35 @@ describePg('two app instances on one PostgreSQL database', () => {
       SMTP_FROM: 'noreply@zwfw.example.gov.cn',
       SESSION_SECRET: 'multi-instance-test-secret-0123456789abcdef',
     };
-    // A migrates and loads the demo data; B starts on the filled database.
+    // Both start at once on the empty database: one migrates and loads the demo data, the other waits.
     a = startInstance({ ...common, PORT: String(await freePort()), DEMO_DATA: 'on' });
-    await waitHealthy(a);
     b = startInstance({ ...common, PORT: String(await freePort()), DEMO_DATA: 'on' });
-    await waitHealthy(b);
+    await Promise.all([waitHealthy(a), waitHealthy(b)]);
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    const counts = await db.query(
+      "SELECT (SELECT COUNT(*)::int FROM schema_migrations) AS migrations, (SELECT COUNT(*)::int FROM staff WHERE username = 'shuili') AS demo",
+    );
+    await db.end();
+    expect(counts.rows[0]).toEqual({ migrations: 2, demo: 1 });
   });
 
   afterAll(async () => {
-    for (const i of [a, b]) if (i && i.proc.exitCode === null) i.proc.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
-    await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+    await Promise.all(
+      [a, b]
+        .filter((i) => i && i.proc.exitCode === null && i.proc.signalCode === null)
+        .map((i) => new Promise((r) => (i.proc.once('exit', r), i.proc.kill('SIGKILL')))),
+    );
+    // smtp-server waits for open client connections to end; the killed instances' are gone.
+    await Promise.race([new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r())), new Promise((r) => setTimeout(r, 3000))]);
     const admin = new pg.Client({ connectionString: server() });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   const token = async (i: Instance) => {

@@ -254,6 +254,24 @@ export class PgStore implements Store {
     }
   }
 
+  /**
+   * Runs `fn` while holding a session advisory lock, so instances starting together take turns
+   * (e.g. only the first loads demo data into the empty database).
+   */
+  async withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [key]);
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [key]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   /** Runs `fn` when the store closes, before the pool ends (e.g. to release a LISTEN connection). */
   onClose(fn: () => Promise<void>): void {
     this.beforeClose.push(fn);
