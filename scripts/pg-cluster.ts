@@ -26,9 +26,11 @@ function clusterUser(): { uid: number; gid: number; name: string } | null {
 }
 
 export const PG_SKIP_REASON =
-  'PostgreSQL tests skipped: TEST_DATABASE_URL is not set and no PostgreSQL server binaries (initdb, pg_ctl) were found.';
+  'PostgreSQL tests skipped: TEST_DATABASE_URL is not set and no PostgreSQL server binaries (initdb, pg_ctl) were found (or PG_TESTS=off).';
 
+/** PG_TESTS=off skips the PostgreSQL tests even where a server could be started. */
 export function pgAvailable(): boolean {
+  if (process.env.PG_TESTS === 'off') return false;
   if (process.env.TEST_DATABASE_URL) return true;
   if (!findPgBin()) return false;
   if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return false;
