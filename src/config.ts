@@ -19,7 +19,8 @@ const schema = z
       .trim()
       .refine(isPostgresUrl, { message: 'must be a postgres:// or postgresql:// URL with a host, e.g. postgres://user:password@db.example:5432/tracker' })
       .optional(),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    // One connection is held by the live-updates listener: at least one more for queries.
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2, 'at least 2 (one listens for live updates)').max(200).default(10),
     DEMO_DATA: onOff.default('on'),
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),

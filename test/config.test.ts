@@ -42,7 +42,7 @@ describe('configuration from the environment', () => {
     [{ RECTIFICATION_DAYS: 'fifteen' }, 'RECTIFICATION_DAYS'],
     [{ DATABASE_URL: 'mysql://db.example/tracker' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'db.example:5432' }, 'DATABASE_URL'],
-    [{ DATABASE_URL: 'postgres://a@db/x', DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
+    [{ DATABASE_URL: 'postgres://a@db/x', DATABASE_POOL_SIZE: '1' }, 'DATABASE_POOL_SIZE'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
