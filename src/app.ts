@@ -9,6 +9,7 @@ import { formatQueryNo, QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain
 import { CLOCK_KIND_LABELS, CLOCK_STATUS_LABELS } from './domain/deadlines';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT } from './domain/stages';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { createLogger, requestLogging, type Logger } from './logging';
 import { AuthService } from './services/auth';
 import { CalendarService } from './services/clock';
 import { LocalCaseUpdateBus, type CaseUpdateBus } from './services/live-updates';
@@ -39,12 +40,15 @@ export interface AppDeps {
   calendars?: CalendarService;
   updates?: CaseUpdateBus;
   liveConnections?: LiveConnections;
+  /** Errors outside a request (the visit counter); defaults to the logger. */
   log?: (err: unknown) => void;
   /**
    * Makes the rate limiters; default in memory. With several instances (PostgreSQL) a shared one,
    * so a limit holds across instances. `name` keeps each limiter's keys apart.
    */
   limiters?: (name: string, limit: number, windowMs: number) => Limiter;
+  /** The structured logger; by default one at config.logLevel writing to stdout. */
+  logger?: Logger;
   /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
   visitCounter?: VisitCounter;
 }
@@ -60,6 +64,8 @@ export interface WebContext {
   secret: string;
   /** 好差评 attempts, keyed per client IP and per case: 10 per 15 minutes each. */
   evaluationLimiter: Limiter;
+  /** Public 依申请公开 submissions per client IP per hour. */
+  requestLimiter: Limiter;
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
@@ -75,7 +81,8 @@ export function createApp(appDeps: AppDeps): express.Express {
   };
   const live = appDeps.liveConnections ?? new LiveConnections(config.liveLimits);
   const production = config.env === 'production';
-  const log = appDeps.log ?? ((err: unknown) => console.error(err));
+  const logger = appDeps.logger ?? createLogger(config.logLevel);
+  const log = appDeps.log ?? ((err: unknown) => logger.error({ err }, 'background task failed'));
   const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
   const limiter = appDeps.limiters ?? ((_name: string, limit: number, windowMs: number) => new RateLimiter(limit, windowMs));
   const ctx: WebContext = {
@@ -83,10 +90,12 @@ export function createApp(appDeps: AppDeps): express.Express {
     config,
     auth: new AuthService(store, clock, appDeps.sessionSecret),
     lookupLimiter: limiter('lookup', config.lookupRateLimit, 60_000),
-    loginLimiter: limiter('login', config.loginRateLimit, 15 * 60_000),
+    // A flood guard only: failed logins are counted per account and per address in the database.
+    loginLimiter: limiter('login', 60, 15 * 60_000),
     detailLimiter: limiter('detail', config.loginRateLimit, 15 * 60_000),
     secret: appDeps.sessionSecret,
     evaluationLimiter: limiter('evaluation', 10, 15 * 60_000),
+    requestLimiter: limiter('request', config.requestRateLimit, 60 * 60_000),
   };
 
   const app = express();
@@ -121,6 +130,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     centerName: config.centerName,
   });
 
+  app.use(requestLogging(logger));
   app.use(securityHeaders(production));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '7d' : 0, index: false }));
   app.get('/healthz', async (_req, res) => {
@@ -136,6 +146,6 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(disclosureRoutes(ctx, visits));
   app.use(publicRoutes(ctx, visits));
   app.use(notFound);
-  app.use(errorHandler(log));
+  app.use(errorHandler((err, res) => ((res.locals.log as Logger | undefined) ?? logger).error({ err }, 'request failed')));
   return app;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ROOT } from './paths';
 import { isValidCreditCode } from './domain/identity';
+import { LOG_LEVELS, type LogLevel } from './logging';
 
 export const DEFAULT_DEMO_PASSWORD = 'Banjiantong-2026';
 
@@ -25,6 +26,7 @@ const schema = z
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
     LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    REQUEST_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(10),
     DUE_SOON_DAYS: z.coerce.number().int().min(0).max(20).default(2),
     SUPPLEMENT_DAYS: z.coerce.number().int().min(1).max(60).default(10),
     SMTP_HOST: z.string().trim().min(1).optional(),
@@ -56,6 +58,8 @@ const schema = z
       .refine((l) => l.length >= 1 && l.length <= 20, { message: 'list 1 to 20 categories, separated by commas' })
       .refine((l) => new Set(l).size === l.length, { message: 'categories must be distinct' })
       .refine((l) => l.every((c) => c.length <= 20), { message: 'each category at most 20 characters' }),
+    // The 组配分类 the annual report (年度报告) is published under; one of DISCLOSURE_CATEGORIES.
+    DISCLOSURE_REPORT_CATEGORY: z.string().trim().optional(),
     PUBLIC_URL: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://zwfw.example.gov.cn' })
       .optional(),
@@ -66,6 +70,18 @@ const schema = z
       .min(1024, 'at least 1024 bytes')
       .max(100 * 1024 * 1024, 'at most 100 MiB')
       .default(10 * 1024 * 1024),
+    // Longest wait for in-flight requests and pending work on SIGTERM before exiting anyway.
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number()
+      .int('must be a whole number of milliseconds')
+      .min(100, 'at least 100 ms')
+      .max(10 * 60 * 1000, 'at most 600000 ms (10 minutes)')
+      .default(10_000),
+    // Scheduled online backups: off unless BACKUP_DIR is set.
+    BACKUP_DIR: z.string().trim().min(1).optional(),
+    BACKUP_INTERVAL_HOURS: z.coerce.number().min(0.25, 'at least 0.25 hours').max(24 * 7, 'at most 168 hours').optional(),
+    BACKUP_KEEP: z.coerce.number().int('must be a whole number').min(1, 'keep at least 1').max(1000, 'at most 1000').optional(),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `use one of ${LOG_LEVELS.join(', ')}` }).optional(),
     TRUST_PROXY: z
       .string()
       .default('off')
@@ -79,6 +95,14 @@ const schema = z
     }
     if (Boolean(c.SMTP_USER) !== Boolean(c.SMTP_PASSWORD)) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
+    }
+    if (c.DISCLOSURE_REPORT_CATEGORY && !c.DISCLOSURE_CATEGORIES.includes(c.DISCLOSURE_REPORT_CATEGORY)) {
+      ctx.addIssue({ code: 'custom', path: ['DISCLOSURE_REPORT_CATEGORY'], message: 'must be one of DISCLOSURE_CATEGORIES' });
+    }
+    if (!c.BACKUP_DIR) {
+      for (const k of ['BACKUP_INTERVAL_HOURS', 'BACKUP_KEEP'] as const) {
+        if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'has no effect without BACKUP_DIR' });
+      }
     }
     if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required when NODE_ENV=production' });
@@ -121,10 +145,21 @@ export interface Config {
   centerContact: { address: string; hours: string; phone: string; email: string };
   /** 组配分类 of the disclosure catalog, in display order. */
   disclosureCategories: string[];
+  /** 组配分类 of the published annual report: DISCLOSURE_REPORT_CATEGORY, else 其他, else the last category. */
+  disclosureReportCategory: string;
   /** Public base URL printed on receipts; when unset, the staff request's own origin. */
   publicUrl: string | undefined;
+  /** Longest graceful shutdown before the process exits anyway (non-zero). */
+  shutdownTimeoutMs: number;
+  /** Scheduled online backups into `dir`, keeping the newest `keep`; null when BACKUP_DIR is unset. */
+  backup: { dir: string; intervalMs: number; keep: number } | null;
   /** Login attempts per 15 minutes per client IP. */
+  /** pino level; `silent` by default under NODE_ENV=test. */
+  logLevel: LogLevel;
+  /** Wrong phone-digit checks (detail tier) per 15 minutes per client IP and per case. */
   loginRateLimit: number;
+  /** Posts of the public 政府信息公开申请 form per hour per client IP. */
+  requestRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -172,8 +207,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     centerCreditCode: c.CENTER_CREDIT_CODE,
     centerContact: { address: c.CENTER_ADDRESS, hours: c.CENTER_HOURS, phone: c.CENTER_PHONE, email: c.CENTER_EMAIL },
     disclosureCategories: c.DISCLOSURE_CATEGORIES,
+    disclosureReportCategory:
+      c.DISCLOSURE_REPORT_CATEGORY ||
+      (c.DISCLOSURE_CATEGORIES.includes('其他') ? '其他' : c.DISCLOSURE_CATEGORIES[c.DISCLOSURE_CATEGORIES.length - 1]),
     publicUrl: c.PUBLIC_URL?.replace(/\/+$/, ''),
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    backup: c.BACKUP_DIR
+      ? {
+          dir: path.resolve(ROOT, c.BACKUP_DIR),
+          intervalMs: Math.round((c.BACKUP_INTERVAL_HOURS ?? 24) * 60 * 60 * 1000),
+          keep: c.BACKUP_KEEP ?? 7,
+        }
+      : null,
     loginRateLimit: 10,
+    logLevel: c.LOG_LEVEL ?? (c.NODE_ENV === 'test' ? 'silent' : 'info'),
+    requestRateLimit: c.REQUEST_RATE_LIMIT,
   };
 }
 

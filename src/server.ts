@@ -1,40 +1,56 @@
 import { ConfigError, loadConfig } from './config';
 import { recomputeOpenClocks } from './services/clock';
 import { enqueueSupplementReminders } from './services/notify/reminders';
+import { ScheduledBackups } from './services/scheduled-backup';
+import { systemClock } from './services/deps';
+import { gracefulShutdown } from './shutdown';
+import { expireSupplements, recomputeRequestDueDates } from './services/disclosure-requests';
 import { prepareApp } from './start';
+import { backupSqliteInWorker } from './store/sqlite/maintenance';
 
 const HOUR = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { store, calendars, app, demoLoaded, visits, live, outbox, deps } = await prepareApp(config);
+  const { store, calendars, app, demoLoaded, visits, live, outbox, deps, logger } = await prepareApp(config);
   outbox?.start();
+  const backups = config.backup
+    ? new ScheduledBackups(config.backup, (target) => backupSqliteInWorker(config.databaseFile, target), systemClock, (m) => logger.error(m))
+    : null;
+  backups?.start();
   // Open pauses grow with the days; keep stored clocks current without an event.
-  setInterval(() => {
-    recomputeOpenClocks(store, calendars, new Date()).catch((err) => console.error('Clock recompute failed:', err));
-    enqueueSupplementReminders(deps).catch((err) => console.error('Supplement reminders failed:', err));
+  const hourly = setInterval(() => {
+    recomputeOpenClocks(store, calendars, new Date()).catch((err) => logger.error({ err }, 'clock recompute failed'));
+    enqueueSupplementReminders(deps).catch((err) => logger.error({ err }, 'supplement reminders failed'));
+    // 依申请公开: a 补正 deadline that passed closes the request as 视为放弃 (条例第三十条).
+    expireSupplements(deps)
+      .then(() => recomputeRequestDueDates(deps))
+      .catch((err) => logger.error({ err }, 'disclosure request clocks failed'));
   }, HOUR).unref();
-  if (demoLoaded) console.log('Loaded demo data into an empty database.');
+  if (demoLoaded) logger.info('loaded demo data into an empty database');
   const server = app.listen(config.port, config.host, () => {
     const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-    console.log(`办件通 listening on http://${shown}:${config.port}`);
+    logger.info(`办件通 listening on http://${shown}:${config.port}`);
   });
   server.on('error', (err) => {
-    console.error(`Cannot listen on ${config.host}:${config.port}: ${err.message}`);
-    process.exit(1);
+    logger.fatal(`cannot listen on ${config.host}:${config.port}: ${err.message}`);
+    logger.flush(() => process.exit(1));
   });
-  const shutdown = () => {
-    live.closeAll();
-    server.close(() => {
-      void Promise.all([visits.flush(), outbox?.stop()])
-        .catch((err) => console.error('Shutdown could not finish pending work:', err))
-        .finally(() => store.close())
-        .then(() => process.exit(0));
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  const shutdown = gracefulShutdown({
+    server,
+    endStreams: () => live.closeAll(),
+    flush: async () => {
+      clearInterval(hourly);
+      await Promise.all([visits.flush(), outbox?.stop(), backups?.stop()]);
+    },
+    close: () => store.close(),
+    timeoutMs: config.shutdownTimeoutMs,
+    // Let pino write what it buffered before the process ends.
+    exit: (code) => logger.flush(() => process.exit(code)),
+    log: (m) => logger.info(m),
+  });
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err) => {

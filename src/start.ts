@@ -3,10 +3,13 @@ import { customAlphabet } from 'nanoid';
 import { createApp } from './app';
 import { ConfigError, DEFAULT_DEMO_PASSWORD, type Config } from './config';
 import { loadDemoData } from './demo/load-demo';
+import { loadDemoReport } from './demo/demo-report';
 import { QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH } from './domain/query-number';
 import { resolveSessionSecret } from './services/auth';
 import { CalendarService, recomputeOpenClocks } from './services/clock';
+import { expireSupplements, recomputeRequestDueDates } from './services/disclosure-requests';
 import { LiveConnections } from './web/live-routes';
+import { renderReportHtml } from './web/report-csv';
 import type { Deps } from './services/deps';
 import { OutboxWorker } from './services/notify/outbox-worker';
 import { createSmtpTransport } from './services/notify/smtp-transport';
@@ -14,6 +17,7 @@ import { systemClock } from './services/deps';
 import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
+import { createLogger, type Logger } from './logging';
 import { openStore } from './store/open-store';
 import { PgStore } from './store/postgres/pg-store';
 import { PgNotifyBus, PgRateLimiter } from './store/postgres/pg-shared';
@@ -49,6 +53,7 @@ export async function prepareApp(
   /** Delivers notifications; null when SMTP is not configured. */
   outbox: OutboxWorker | null;
   deps: Deps;
+  logger: Logger;
 }> {
   const store = await openStore(config);
   try {
@@ -65,10 +70,11 @@ export async function prepareApp(
     await recomputeOpenClocks(store, calendars, systemClock.now());
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
-    const visits = new VisitCounter(store, systemClock);
+    const visits = new VisitCounter(store, systemClock, undefined, (err) => logger.error({ err }, 'visit counter'));
     const live = new LiveConnections(config.liveLimits);
+    const logger = createLogger(config.logLevel);
     const outbox = config.smtp
-      ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => console.warn(m) })
+      ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => logger.warn(m) })
       : null;
     // PostgreSQL: several instances may serve; live updates and rate limits are shared through it.
     let updates: CaseUpdateBus | undefined;
@@ -80,25 +86,32 @@ export async function prepareApp(
       limiters = (name, limit, windowMs) => new PgRateLimiter(store.pool, name, limit, windowMs);
     }
     const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars, updates };
+    // 依申请公开: 补正 deadlines that passed while the server was down, and due dates left 待定.
+    await expireSupplements(deps);
+    await recomputeRequestDueDates(deps);
+    const app = createApp({
+      store,
+      config,
+      sessionSecret,
+      randomQueryBody,
+      calendars,
+      visitCounter: visits,
+      liveConnections: live,
+      updates,
+      limiters,
+      logger,
+    });
+    if (demoLoaded) await loadDemoReport(deps, (model) => renderReportHtml(app, model, `/disclosure/reports/${model.year}`));
     return {
       store,
       calendars,
-      app: createApp({
-        store,
-        config,
-        sessionSecret,
-        randomQueryBody,
-        calendars,
-        visitCounter: visits,
-        liveConnections: live,
-        updates,
-        limiters,
-      }),
+      app,
       demoLoaded,
       visits,
       live,
       outbox,
       deps,
+      logger,
     };
   } catch (err) {
     await store.close();

@@ -43,9 +43,26 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://db.example/tracker' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'db.example:5432' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://a@db/x', DATABASE_POOL_SIZE: '1' }, 'DATABASE_POOL_SIZE'],
+    [{ SHUTDOWN_TIMEOUT_MS: '50' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ SHUTDOWN_TIMEOUT_MS: '1.5' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],
+    [{ BACKUP_DIR: '/b', BACKUP_INTERVAL_HOURS: '0' }, 'BACKUP_INTERVAL_HOURS'],
+    [{ BACKUP_DIR: '/b', BACKUP_INTERVAL_HOURS: 'daily' }, 'BACKUP_INTERVAL_HOURS'],
+    [{ BACKUP_DIR: '/b', BACKUP_KEEP: '0' }, 'BACKUP_KEEP'],
+    [{ BACKUP_DIR: '/b', BACKUP_KEEP: '2.5' }, 'BACKUP_KEEP'],
+    [{ BACKUP_KEEP: '3' }, 'BACKUP_KEEP'],
+    [{ BACKUP_INTERVAL_HOURS: '6' }, 'BACKUP_INTERVAL_HOURS'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
   ])('when %j, then start-up stops naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  it('logs at info by default, silently under test, and at the LOG_LEVEL asked for', () => {
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    expect(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(loadConfig({ LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
   });
 
   it('has upload defaults of 10 MiB in db/uploads, and takes other values', () => {
@@ -55,6 +72,21 @@ describe('configuration from the environment', () => {
     const d = loadConfig({ UPLOAD_MAX_BYTES: '2048', UPLOAD_DIR: '/srv/forms' });
     expect(d.uploadMaxBytes).toBe(2048);
     expect(d.uploadDir).toBe('/srv/forms');
+  });
+
+  it('waits 10 s on shutdown unless SHUTDOWN_TIMEOUT_MS says otherwise', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '2500' }).shutdownTimeoutMs).toBe(2500);
+  });
+
+  it('makes no scheduled backups without BACKUP_DIR; with it, daily keeping 7 unless told otherwise', () => {
+    expect(loadConfig({}).backup).toBeNull();
+    expect(loadConfig({ BACKUP_DIR: '/srv/backups' }).backup).toEqual({ dir: '/srv/backups', intervalMs: 24 * 3600_000, keep: 7 });
+    expect(loadConfig({ BACKUP_DIR: '/srv/backups', BACKUP_INTERVAL_HOURS: '0.5', BACKUP_KEEP: '30' }).backup).toEqual({
+      dir: '/srv/backups',
+      intervalMs: 1800_000,
+      keep: 30,
+    });
   });
 
   it('gives 差评 rectification 15 working days unless RECTIFICATION_DAYS says otherwise', () => {
@@ -90,6 +122,13 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ DISCLOSURE_CATEGORIES: '机构职能， 政策文件,其他' }).disclosureCategories).toEqual(['机构职能', '政策文件', '其他']);
     expect(() => loadConfig({ DISCLOSURE_CATEGORIES: '其他,其他' })).toThrow(/DISCLOSURE_CATEGORIES/);
     expect(() => loadConfig({ CENTER_EMAIL: 'not-an-address' })).toThrow(/CENTER_EMAIL/);
+  });
+
+  it('publishes the annual report under 其他 by default, the last category without one, or a configured 年报 category', () => {
+    expect(loadConfig({}).disclosureReportCategory).toBe('其他');
+    expect(loadConfig({ DISCLOSURE_CATEGORIES: '机构职能,政策文件,规划计划' }).disclosureReportCategory).toBe('规划计划');
+    expect(loadConfig({ DISCLOSURE_CATEGORIES: '机构职能,年报,其他', DISCLOSURE_REPORT_CATEGORY: '年报' }).disclosureReportCategory).toBe('年报');
+    expect(() => loadConfig({ DISCLOSURE_REPORT_CATEGORY: '年报' })).toThrow(/DISCLOSURE_REPORT_CATEGORY/);
   });
 });
 

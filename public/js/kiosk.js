@@ -21,7 +21,11 @@
 
   /** Calls onIdle once after `ms` without poke(); poke() restarts the wait. */
   function createIdleTimer(onIdle, ms, timers) {
-    var t = timers || { set: setTimeout, clear: clearTimeout };
+    // Wrapped: browsers throw "Illegal invocation" when setTimeout is called as a method of another object.
+    var t = timers || {
+      set: function (fn, delay) { return setTimeout(fn, delay); },
+      clear: function (h) { clearTimeout(h); },
+    };
     var handle = null;
     function poke() {
       if (handle !== null) t.clear(handle);

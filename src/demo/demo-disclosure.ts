@@ -91,8 +91,9 @@ export async function loadDemoDisclosures(store: Store, staff: { author: Staff; 
     }
   }
   // Work in progress: one waiting for the office, one approved and waiting for the 网管员.
+  // Not an annual report: the demo's report is written on the report page (./demo-report.ts).
   const pending = await store.createDisclosureEntry(
-    entryFields('衢州市行政服务中心2025年政府信息公开工作年度报告', '其他', '2026-01-20', 2026),
+    entryFields('衢州市行政服务中心政府信息依申请公开办理规程', '政策文件', '2026-01-20', 2026),
     { staffId: staff.author.id, at: '2026-01-20T02:00:00.000Z' },
   );
   await store.moveDisclosureEntry({ id: pending.id, expectedVersion: pending.version, from: 'draft', to: 'submitted', action: 'submit', comment: null, actor: { staffId: staff.author.id, at: '2026-01-20T03:00:00.000Z' } });
@@ -133,4 +134,23 @@ async function publish(
     entry = await store.moveDisclosureEntry({ id: entry.id, expectedVersion: entry.version, from, to, action, comment: null, actor: { staffId: who.id, at } });
   }
   return entry;
+}
+
+/**
+ * A few entries published during `year` (the demo report's year), so its 本年新公开 is not zero.
+ * None is a 政策文件: the seed's 40 stay the whole of that category.
+ */
+export async function loadRecentDisclosures(store: Store, staff: { author: Staff; office: Staff; webmaster: Staff }, year: number): Promise<void> {
+  const recent: [string, string, string][] = [
+    [`衢州市行政服务中心${year}年工作要点`, '规划计划', '02-17'],
+    [`衢州市行政服务中心${year}年政务公开工作要点`, '规划计划', '03-24'],
+    [`进驻中心部门窗口设置及联系方式（${year}年调整）`, '机构职能', '06-09'],
+    [`关于${year}年国庆节期间窗口服务安排的公告`, '其他', '09-22'],
+    [`${year}年第三季度窗口服务“好差评”情况公示`, '其他', '10-20'],
+  ];
+  for (const [title, category, monthDay] of recent) {
+    // Published two days after it was written, like the seed entries.
+    const publishedAt = new Date(Date.parse(`${year}-${monthDay}T10:30:00+08:00`) + 2 * 86_400_000).toISOString();
+    await publish(store, staff, { title, category, writtenDate: `${year}-${monthDay}`, at: publishedAt });
+  }
 }

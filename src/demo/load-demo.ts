@@ -1,4 +1,3 @@
-import { residentIdCheckChar, usccCheckChar } from '../domain/identity';
 import type { Staff } from '../domain/model';
 import { allowedNextStages, type Stage } from '../domain/stages';
 import { advanceCase, registerCase } from '../services/cases';
@@ -9,11 +8,13 @@ import { beijingDate } from '../domain/beijing-time';
 import type { Deps } from '../services/deps';
 import { hashPassword } from '../services/passwords';
 import { prng } from './prng';
+import { fakeCreditCode, fakeLandline, fakeMobile, fakeResidentId } from './fake-ids';
 import { saveFile } from '../services/files';
 import { DEMO_CHANGES, DEMO_GUIDES, DEMO_INTERMEDIARIES, demoSteps } from './demo-catalog';
 import { DEMO_LAWS } from './demo-laws';
 import { minimalPdf } from './minimal-pdf';
-import { loadDemoDisclosures } from './demo-disclosure';
+import { loadDemoDisclosures, loadRecentDisclosures } from './demo-disclosure';
+import { loadDemoRequests } from './demo-requests';
 import { DEMO_DEPARTMENTS, DEMO_ITEMS, DEMO_ORGANIZATIONS, DEMO_PERSONS, DEMO_PROJECTS, DEMO_STAFF } from './demo-data';
 
 /** Paths through the stage machine that end in each stage, so every stage has real cases. */
@@ -65,7 +66,11 @@ const DEMO_COMMENTS: Partial<Record<EvaluationLevel, string>> = {
 const DAY = 24 * 60 * 60 * 1000;
 
 
-/** Loads departments, windows, accounts, items and ~50 cases into an empty database. */
+/**
+ * Loads departments, windows, accounts, items, ~50 cases, the disclosure catalog and 依申请公开
+ * requests into an empty database. The annual report comes later (loadDemoReport): it is
+ * rendered by the app's views.
+ */
 export async function loadDemoData(deps: Deps, password: string, caseCount = 48, pastApprovals = 100): Promise<void> {
   const { store } = deps;
   const rand = prng(20141231);
@@ -98,11 +103,13 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48,
     else if (s.role === 'window_staff' && s.department) staffByDept.set(s.department, staff);
   }
   await loadDemoCatalog(deps, deptIds, admin as Staff);
-  await loadDemoDisclosures(store, {
+  const disclosureStaff = {
     author: admin as Staff,
     office: byUsername.get('office') as Staff,
     webmaster: byUsername.get('webmaster') as Staff,
-  });
+  };
+  await loadDemoDisclosures(store, disclosureStaff);
+  await loadRecentDisclosures(store, disclosureStaff, Number(beijingDate(deps.clock.now()).slice(0, 4)) - 1);
 
   // Replay history through the services with a clock set to each event's time. Open cases are
   // recent (so the worklist shows a realistic mix of normal, due-soon and a few overdue cases);
@@ -209,6 +216,8 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48,
       });
     }
   }
+
+  await loadDemoRequests(deps, byUsername.get('office') as Staff);
 }
 
 /**
@@ -326,31 +335,4 @@ function reasonFor(to: Stage): string | undefined {
   if (to === 'denied') return '经现场核查，项目选址不符合相关规划要求。';
   if (to === 'not_accepted') return '申请事项不属于本机关职权范围，请向县级主管部门申请。';
   return undefined;
-}
-
-function digits(rand: () => number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += Math.floor(rand() * 10);
-  return s;
-}
-
-function fakeResidentId(rand: () => number): string {
-  const year = 1960 + Math.floor(rand() * 40);
-  const month = String(1 + Math.floor(rand() * 12)).padStart(2, '0');
-  const day = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
-  const first17 = `330802${year}${month}${day}${digits(rand, 3)}`;
-  return first17 + residentIdCheckChar(first17);
-}
-
-function fakeCreditCode(rand: () => number): string {
-  const first17 = `91330800${digits(rand, 9)}`;
-  return first17 + usccCheckChar(first17);
-}
-
-function fakeMobile(rand: () => number): string {
-  return `13${Math.floor(rand() * 10)}${digits(rand, 8)}`;
-}
-
-function fakeLandline(rand: () => number): string {
-  return `0570-${3 + Math.floor(rand() * 6)}${digits(rand, 6)}`;
 }

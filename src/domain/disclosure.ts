@@ -81,6 +81,8 @@ export interface DisclosureEntry {
   publisher: string;
   summary: string;
   body: string;
+  /** 'html' only for the annual report, whose body the application generates (values escaped). */
+  bodyFormat: 'text' | 'html';
   status: DisclosureStatus;
   /** 发布日期 (ISO-8601 UTC); null until first published. */
   publishedAt: string | null;

@@ -46,12 +46,22 @@ export function createQueryNo(body: string): string {
   return body + checkSymbol(body);
 }
 
-/** Trim, full-width → half-width, drop spaces and dashes, upper-case. */
+/**
+ * Trim, full-width → half-width, drop spaces and dashes, upper-case. Repeated to a fixed point:
+ * upper-casing can decompose a letter (ῒ → Ϊ̀) and dropping a dash can bring a mark next to a letter,
+ * so one pass is not always idempotent (found by the property tests).
+ */
 export function normalizeQueryNo(input: string): string {
-  return input
-    .normalize('NFKC')
-    .replace(/[\s\-‐‑‒–—―−_]/g, '')
-    .toUpperCase();
+  let s = input;
+  for (let round = 0; round < 8; round++) {
+    const next = s
+      .normalize('NFKC')
+      .replace(/[\s\-‐‑‒–—―−_]/g, '')
+      .toUpperCase();
+    if (next === s) break;
+    s = next;
+  }
+  return s;
 }
 
 export type QueryNoProblem = 'empty' | 'length' | 'character' | 'check';

@@ -3,6 +3,7 @@ import type { Staff } from '../domain/model';
 import { isIsoDate } from '../domain/working-days';
 import { recomputeOpenClocks } from './clock';
 import type { Deps } from './deps';
+import { recomputeRequestDueDates } from './disclosure-requests';
 
 function assertAdmin(staff: Staff): void {
   if (staff.role !== 'admin') throw new ForbiddenError('只有系统管理员可以维护节假日安排');
@@ -11,6 +12,7 @@ function assertAdmin(staff: Staff): void {
 /** After any calendar change, every open case's stored deadline follows it. Returns cases updated. */
 async function afterChange(deps: Deps): Promise<number> {
   deps.calendars.invalidate();
+  await recomputeRequestDueDates(deps);
   return recomputeOpenClocks(deps.store, deps.calendars, deps.clock.now());
 }
 

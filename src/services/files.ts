@@ -6,6 +6,7 @@ import { AppError, NotFoundError, ValidationError } from '../domain/errors';
 import { cleanFileName, sniffFileType } from '../domain/file-types';
 import type { Staff } from '../domain/model';
 import { assertCanEditDepartmentItems } from './admin';
+import type { NewFile } from '../store/store';
 import type { Deps } from './deps';
 
 export const ALLOWED_TYPES_TEXT = 'PDF、Word（DOC/DOCX）、Excel（XLS/XLSX）、JPG 或 PNG';
@@ -80,7 +81,7 @@ export async function saveFile(
 export async function openDownload(deps: Deps, rawId: string): Promise<{ file: FileRecord; fullPath: string }> {
   const id = /^\d{1,12}$/.test(rawId) ? Number(rawId) : NaN;
   const file = Number.isSafeInteger(id) ? await deps.store.findFile(id) : null;
-  if (!file) throw new NotFoundError('file_not_found', '没有这个文件');
+  if (!file || (await deps.store.isNonPublicFile(file.id))) throw new NotFoundError('file_not_found', '没有这个文件');
   const dir = path.resolve(deps.config.uploadDir);
   const fullPath = path.resolve(dir, file.storageName);
   if (path.dirname(fullPath) !== dir || !fs.existsSync(fullPath)) {
@@ -88,4 +89,56 @@ export async function openDownload(deps: Deps, rawId: string): Promise<{ file: F
   }
   await deps.store.countDownload(file.id);
   return { file, fullPath };
+}
+
+export interface Upload {
+  buffer: Buffer;
+  originalName: string;
+}
+
+export interface CheckedUpload {
+  buffer: Buffer;
+  name: string;
+  type: { ext: string; contentType: string };
+}
+
+/** The rules every upload follows: not empty, not too large, a permitted type judged by its bytes. */
+export function checkUpload(deps: Deps, upload: Upload, field = 'file'): CheckedUpload {
+  if (upload.buffer.length === 0) throw new ValidationError({ [field]: '上传的文件是空的' });
+  if (upload.buffer.length > deps.config.uploadMaxBytes) throw new UploadTooLargeError(deps.config.uploadMaxBytes);
+  const type = sniffFileType(upload.buffer, upload.originalName);
+  if (!type) {
+    throw new ValidationError({ [field]: `文件类型不允许：只能上传 ${ALLOWED_TYPES_TEXT}（按文件内容识别，改扩展名无效）` });
+  }
+  return { buffer: upload.buffer, name: cleanFileName(upload.originalName, type.ext), type };
+}
+
+/**
+ * Writes checked uploads under random names, then lets `save` record them (in its own
+ * transaction); the written files are removed again if that fails.
+ */
+export async function withStoredUploads<T>(deps: Deps, uploads: CheckedUpload[], save: (files: NewFile[]) => Promise<T>): Promise<T> {
+  const dir = deps.config.uploadDir;
+  if (uploads.length) fs.mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  try {
+    const files = uploads.map((u) => {
+      const storageName = `${crypto.randomBytes(16).toString('hex')}.${u.type.ext}`;
+      fs.writeFileSync(path.join(dir, storageName), u.buffer, { flag: 'wx' });
+      written.push(path.join(dir, storageName));
+      return { storageName, originalName: u.name, contentType: u.type.contentType, sizeBytes: u.buffer.length };
+    });
+    return await save(files);
+  } catch (err) {
+    for (const f of written) fs.rmSync(f, { force: true });
+    throw err;
+  }
+}
+
+/** The full path of a file we stored, which must stay inside the upload folder. */
+export function storedPath(deps: Deps, file: FileRecord): string {
+  const dir = path.resolve(deps.config.uploadDir);
+  const fullPath = path.resolve(dir, file.storageName);
+  if (path.dirname(fullPath) !== dir || !fs.existsSync(fullPath)) throw new NotFoundError('file_not_found', '没有这个文件');
+  return fullPath;
 }

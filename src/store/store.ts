@@ -42,7 +42,101 @@ import type {
   ScoreDimension,
 } from '../domain/evaluation';
 import type { Stage } from '../domain/stages';
+import type { ThrottleState } from '../domain/login-throttle';
 import type { DisclosureAction, DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../domain/disclosure';
+import type { ReportFigures, ReportTemplate, ReportTexts } from '../domain/disclosure-report';
+import type {
+  ApplicantKind as RequestApplicantKind,
+  DeliveryForm,
+  DisclosureRequest,
+  OutcomeCode,
+  RequestAction,
+  RequestEvent,
+  RequestFee,
+  RequestFeeRow,
+  RequestReportRow,
+  RequestReview,
+  RequestReviewRow,
+  RequestStage,
+  ReviewKind,
+  ReviewOutcome,
+} from '../domain/disclosure-request';
+
+export interface NewDisclosureRequest {
+  queryNo: string;
+  applicantKind: RequestApplicantKind;
+  applicantName: string;
+  idNumber: string;
+  contactPerson: string | null;
+  phone: string;
+  email: string | null;
+  address: string | null;
+  description: string;
+  deliveryForm: DeliveryForm;
+  receivedAt: string;
+  receivedOn: string;
+  dueOn: string | null;
+}
+
+/** The clock and reply fields a stage move sets (fields left out keep their value). */
+export interface RequestChanges {
+  clockStartOn?: string;
+  dueOn?: string | null;
+  supplementDueOn?: string | null;
+  extended?: boolean;
+  outcome?: OutcomeCode;
+  replyText?: string | null;
+  closedOn?: string;
+}
+
+export interface MoveDisclosureRequest {
+  id: number;
+  expectedVersion: number;
+  from: RequestStage;
+  to: RequestStage;
+  action: RequestAction;
+  comment: string | null;
+  /** staffId null: the system (the hourly 补正-deadline check). */
+  actor: { staffId: number | null; at: string };
+  changes: RequestChanges;
+  /** Reply attachments, linked to the move's event. */
+  files?: NewFile[];
+}
+
+export interface DisclosureRequestFilter {
+  stage?: RequestStage;
+  /** Open requests whose reply due date is before this date. */
+  dueBefore?: string;
+  /** Open requests whose reply due date is on or before this date. */
+  dueOnOrBefore?: string;
+  /** Substring of the name, the 查询号 or the description. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface NewRequestFee {
+  requestId: number;
+  chargedOn: string;
+  amountFen: number;
+  waivedFen: number;
+  note: string;
+}
+
+export interface NewRequestReview {
+  requestId: number;
+  kind: ReviewKind;
+  filedOn: string;
+  outcome: ReviewOutcome;
+  decidedOn: string | null;
+  note: string;
+}
+
+export interface RequestFile extends FileRecord {
+  requestId: number;
+  /** The reply event the file was sent with. */
+  eventId: number | null;
+}
 
 export interface NewDepartment {
   code: string;
@@ -222,6 +316,46 @@ export interface ApiTokenRecord {
   id: string;
   staffId: number;
   expiresAt: string;
+  /** Empty for tokens issued before it was recorded. */
+  createdAt?: string;
+}
+
+/** A live API token as listed for its owner or an administrator (the id is the stored digest, never the secret). */
+export interface ApiTokenInfo {
+  id: string;
+  staffId: number;
+  username: string;
+  staffName: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export type AuthEventKind =
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'login_locked'
+  | 'logout'
+  | 'lock_cleared'
+  | 'token_issued'
+  | 'token_revoked';
+
+export interface NewAuthEvent {
+  at: string;
+  kind: AuthEventKind;
+  /** The account concerned; null for a failed or locked attempt (the name typed may not exist). */
+  staffId: number | null;
+  /** As typed, at most 50 characters; never a password. */
+  username: string;
+  ip: string;
+  /** Who acted when not the account itself (an administrator). */
+  actorId?: number | null;
+  detail?: string;
+}
+
+export interface AuthEvent extends Required<NewAuthEvent> {
+  id: number;
+  staffName: string | null;
+  actorName: string | null;
 }
 
 /** A notification to write into the outbox in the same transaction as the event it announces. */
@@ -398,6 +532,50 @@ export class DuplicateQueryNoError extends Error {
   }
 }
 
+/** The stored annual report of one year (政府信息公开工作年度报告). */
+export interface DisclosureReportRecord {
+  year: number;
+  template: ReportTemplate;
+  texts: ReportTexts;
+  figures: ReportFigures;
+  /** The catalog entry it is published as; null until first submitted. */
+  entryId: number | null;
+  /** Status of that entry (null without one). */
+  entryStatus: DisclosureStatus | null;
+  /** The report as last submitted (JSON written by the service); null until then. */
+  snapshotJson: string | null;
+  version: number;
+  updatedBy: number;
+  updatedAt: string;
+}
+
+/** Saves the office's text and figures; `expectedVersion` null creates the year's record. */
+export interface SaveDisclosureReport {
+  year: number;
+  expectedVersion: number | null;
+  template: ReportTemplate;
+  texts: ReportTexts;
+  figures: ReportFigures;
+  actor: Actor;
+}
+
+/**
+ * Submits the report for publication in one transaction: the frozen snapshot is stored, the
+ * catalog entry is created or its text replaced, and it walks `steps` (each logged).
+ */
+export interface SubmitDisclosureReport {
+  year: number;
+  expectedVersion: number;
+  snapshotJson: string;
+  fields: DisclosureFields;
+  /** For a new entry's 索引号. */
+  indexPrefix: string;
+  /** The entry as the service read it (its version is checked); null when there is none yet. */
+  entry: { id: number; version: number } | null;
+  steps: { action: DisclosureAction; from: DisclosureStatus | null; to: DisclosureStatus }[];
+  actor: Actor;
+}
+
 /** The text of a disclosure entry, as drafted and edited. */
 export interface DisclosureFields {
   title: string;
@@ -477,6 +655,26 @@ export interface Store {
   deleteSession(id: string): Promise<void>;
   createApiToken(t: ApiTokenRecord): Promise<void>;
   findApiToken(id: string): Promise<ApiTokenRecord | null>;
+  /** Tokens not expired at `activeAt`, newest first; of one account or (no staffId) of all. */
+  listApiTokens(f: { staffId?: number; activeAt: string }): Promise<ApiTokenInfo[]>;
+  /** Deletes the token (only if it belongs to `staffId`, when given); false if there was none. */
+  deleteApiToken(id: string, staffId?: number): Promise<boolean>;
+
+  /** Failed-login counters of these keys (absent keys are left out). */
+  findLoginThrottles(keys: string[]): Promise<ThrottleState[]>;
+  /**
+   * Reads one key's counters (empty if absent), applies the pure `next` and stores the result, in
+   * one transaction, so concurrent failures from several instances are all counted.
+   */
+  updateLoginThrottle(key: string, next: (prev: ThrottleState) => ThrottleState): Promise<ThrottleState>;
+  /** Forgets a key's counters (successful login, or an administrator clearing a lock). */
+  deleteLoginThrottle(key: string): Promise<boolean>;
+  /** Keys locked at `now`, the longest lock first. */
+  listLoginLocks(now: string): Promise<ThrottleState[]>;
+
+  addAuthEvent(e: NewAuthEvent): Promise<void>;
+  /** Newest first. */
+  listAuthEvents(opts: { staffId?: number; kind?: AuthEventKind; limit: number; offset: number }): Promise<Page<AuthEvent>>;
 
   createItem(i: NewItem): Promise<Item>;
   findItemByCode(code: string): Promise<Item | null>;
@@ -580,6 +778,15 @@ export interface Store {
   caseStatistics(q: StatsScope): Promise<CaseStatistics>;
   listDecisionDurations(q: StatsScope): Promise<DecisionDuration[]>;
 
+  /** Distinct cases that reached 准予许可 (stage 'approved') in [from, before). */
+  countApprovals(range: { from: string; before: string }): Promise<number>;
+  findDisclosureReport(year: number): Promise<DisclosureReportRecord | null>;
+  /** Newest year first. */
+  listDisclosureReports(): Promise<DisclosureReportRecord[]>;
+  /** StaleVersionError if the version moved on (or the year was created meanwhile). */
+  saveDisclosureReport(s: SaveDisclosureReport): Promise<DisclosureReportRecord>;
+  submitDisclosureReport(s: SubmitDisclosureReport): Promise<{ report: DisclosureReportRecord; entry: DisclosureEntry }>;
+
   /** Inserts a draft and its 'create' event together; DuplicateKeyError('index_no') for a taken 索引号. */
   createDisclosureEntry(e: NewDisclosureEntry, actor: Actor): Promise<DisclosureEntry>;
   /** Saves new text (never the 索引号) with an 'edit' event; StaleVersionError if the version moved on. */
@@ -593,4 +800,66 @@ export interface Store {
   countPublishedDisclosures(f: { publishedBefore?: string }): Promise<{ category: string; year: number; count: number }[]>;
   /** Oldest first. */
   listDisclosureEvents(entryId: number): Promise<DisclosureEvent[]>;
+
+  /**
+   * 依申请公开 requests that matter to the annual report of a Beijing calendar year: received on or
+   * before its last day and not closed before its first day (so those carried over are included).
+   */
+  listDisclosureRequestsForReport(year: number): Promise<RequestReportRow[]>;
+  /** Fees charged in the year. */
+  listDisclosureFeesForReport(year: number): Promise<RequestFeeRow[]>;
+  /** 复议/诉讼 records filed on or before the year's last day and not decided before its first day. */
+  listDisclosureReviewsForReport(year: number): Promise<RequestReviewRow[]>;
+
+  /**
+   * Inserts the request and its 'receive' event together. DuplicateQueryNoError when the number
+   * is taken, by a request or by a case (one lookup page finds both).
+   */
+  createDisclosureRequest(r: NewDisclosureRequest): Promise<DisclosureRequest>;
+  /**
+   * One transaction: the stage and clock fields, the event, and (for a reply) the attachments.
+   * StaleVersionError when the version or stage moved on; NotFoundError for an unknown id.
+   */
+  moveDisclosureRequest(m: MoveDisclosureRequest): Promise<DisclosureRequest>;
+  /** Saves recomputed due dates of open requests (after a calendar change); no version bump, no event. */
+  saveDisclosureRequestDueDates(updates: { id: number; version: number; dueOn: string | null }[]): Promise<number>;
+  findDisclosureRequest(id: number): Promise<DisclosureRequest | null>;
+  findDisclosureRequestByQueryNo(queryNo: string): Promise<DisclosureRequest | null>;
+  /** Open ones first, by due date (earliest first, 待定 last), then closed ones newest first. */
+  listDisclosureRequests(f: DisclosureRequestFilter): Promise<Page<DisclosureRequest>>;
+  /** Open requests (received), for recomputing due dates. */
+  listOpenDisclosureRequests(): Promise<DisclosureRequest[]>;
+  /** Requests waiting for 补正 whose deadline is before `today`. */
+  listExpiredSupplements(today: string): Promise<DisclosureRequest[]>;
+  /** Oldest first. */
+  listDisclosureRequestEvents(requestId: number): Promise<RequestEvent[]>;
+  listDisclosureRequestFiles(requestId: number): Promise<RequestFile[]>;
+  /** The fee and a 'fee' event in one transaction. */
+  addDisclosureRequestFee(f: NewRequestFee, actor: Actor): Promise<RequestFee>;
+  listDisclosureRequestFees(requestId: number): Promise<RequestFee[]>;
+  /** The record and a 'review' event in one transaction. */
+  addDisclosureRequestReview(r: NewRequestReview, actor: Actor): Promise<RequestReview>;
+  /** Outcome and decided date (and note); StaleVersionError if the version moved on. */
+  updateDisclosureRequestReview(
+    id: number,
+    expectedVersion: number,
+    u: { outcome: ReviewOutcome; decidedOn: string | null; note: string },
+    actor: Actor,
+  ): Promise<RequestReview>;
+  findDisclosureRequestReview(id: number): Promise<RequestReview | null>;
+  listDisclosureRequestReviews(requestId: number): Promise<RequestReview[]>;
+
+  /**
+   * Attaches a file to a catalog entry whose status is one of `editableStatuses` (checked in the
+   * transaction); ConflictError otherwise.
+   */
+  attachDisclosureEntryFile(entryId: number, file: NewFile, editableStatuses: readonly DisclosureStatus[], actor: Actor): Promise<FileRecord>;
+  /** Unlinks it (the bytes stay for the audit trail); false when it was not attached. */
+  removeDisclosureEntryFile(entryId: number, fileId: number, editableStatuses: readonly DisclosureStatus[], actor: Actor): Promise<boolean>;
+  listDisclosureEntryFiles(entryId: number): Promise<FileRecord[]>;
+  /**
+   * Files the public download route must not serve: reply attachments of requests, and files of
+   * catalog entries none of which is published.
+   */
+  isNonPublicFile(fileId: number): Promise<boolean>;
 }

@@ -69,10 +69,14 @@ const numericParam = (raw: unknown, what: string): number => {
  * remembered, not thrown, so the upload page can say so beside the field.
  */
 export function multipartUploads(maxBytes: number) {
+  // 'file': one upload (forms, samples, catalog attachments); 'attachments': a reply's files.
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 12, fieldSize: 4096 },
-  }).single('file');
+    limits: { fileSize: maxBytes, files: 5, fields: 10, parts: 16, fieldSize: 64 * 1024 },
+  }).fields([
+    { name: 'file', maxCount: 1 },
+    { name: 'attachments', maxCount: 5 },
+  ]);
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST' || !res.locals.staff || !req.is('multipart/form-data')) return next();
     upload(req, res, (err: unknown) => {
@@ -81,6 +85,10 @@ export function multipartUploads(maxBytes: number) {
         res.locals.uploadError =
           e.code === 'LIMIT_FILE_SIZE' ? new UploadTooLargeError(maxBytes) : new ValidationError({ file: '上传内容无效，请只选择一个文件重新上传' });
         req.file = undefined;
+      } else {
+        const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
+        req.file = files.file?.[0];
+        res.locals.attachments = files.attachments ?? [];
       }
       next();
     });

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { WebContext } from '../app';
-import { AppError, UnauthorizedError } from '../domain/errors';
+import { AppError, NotFoundError, UnauthorizedError } from '../domain/errors';
+import { lookupRequest, type PublicRequestView } from '../services/disclosure-requests';
 import type { Staff } from '../domain/model';
 import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
@@ -8,7 +9,7 @@ import { searchBulletin } from '../services/bulletin';
 import { findItemGuide, itemsInForce, today } from '../services/catalog';
 import { bulletinJson, caseEtag, itemGuideJson, itemJson, publicCaseJson, staffCaseJson, versionFromEtag } from './json';
 import { openApiDocument } from './openapi';
-import { rateLimit } from './rate-limit';
+import { loginLockMessage, rateLimit, TooManyRequestsError } from './rate-limit';
 import { applicantCheckSchema, bulletinSearchSchema, caseListQuerySchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import { beijingDate } from '../domain/beijing-time';
 import { clockView } from '../services/clock';
@@ -34,10 +35,19 @@ export function apiRoutes(ctx: WebContext): Router {
 
   router.post('/auth/token', rateLimit(ctx.loginLimiter), async (req, res) => {
     const input = parseInput(loginSchema, req.body);
-    const staff = await auth.authenticate(input.username, input.password);
-    if (!staff) throw new UnauthorizedError('用户名或密码错误');
-    await ctx.loginLimiter.reset(req.ip ?? 'unknown');
-    res.json(await auth.issueApiToken(staff));
+    const origin = { ip: req.ip ?? 'unknown' };
+    const result = await auth.login(input.username, input.password, origin);
+    if (result.kind === 'locked') {
+      throw new TooManyRequestsError(result.retryAfterSeconds, loginLockMessage(result.until, result.retryAfterSeconds), 'login_locked');
+    }
+    if (result.kind === 'failed') throw new UnauthorizedError('用户名或密码错误');
+    res.json(await auth.issueApiToken(result.staff, origin));
+  });
+
+  /** Revokes the bearer token of this very request; the client signs out. */
+  router.delete('/tokens/current', requireToken, async (req, res) => {
+    await auth.revokeApiToken(staffOf(res), res.locals.apiTokenId as string, { ip: req.ip ?? 'unknown' });
+    res.status(204).end();
   });
 
   router.get('/items', async (_req, res) => {
@@ -86,6 +96,12 @@ export function apiRoutes(ctx: WebContext): Router {
       return;
     }
     res.json(publicCaseJson(view));
+  });
+
+  router.get('/disclosure-requests/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
+    const view = await lookupRequest(deps, req.params.queryNo);
+    if (!view) throw new NotFoundError('request_not_found', '未查询到该查询号对应的政府信息公开申请，请核对后重试');
+    res.json(publicRequestJson(view));
   });
 
   router.post('/cases/:queryNo/detail', rateLimit(ctx.detailLimiter), async (req, res) => {
@@ -137,4 +153,23 @@ export function apiRoutes(ctx: WebContext): Router {
 
   router.use((_req, _res, next) => next(new AppError(404, 'not_found', '没有这个接口')));
   return router;
+}
+
+/** The public resource of a request: stage, dates and outcome only (no identity, contact or content). */
+function publicRequestJson(v: PublicRequestView) {
+  return {
+    queryNo: v.queryNo,
+    applicant: { name: v.applicantName, kind: v.applicantKind, kindLabel: v.applicantKindLabel },
+    stage: { code: v.stage, label: v.stageLabel, text: v.stageText },
+    receivedOn: v.receivedOn,
+    dueOn: v.dueOn,
+    dueText: v.dueText,
+    extended: v.extended,
+    extensionNotice: v.extensionNotice,
+    supplementDueOn: v.supplementDueOn,
+    outcome: v.outcome ? { code: v.outcome, group: v.outcomeGroup, text: v.outcomeText } : null,
+    closedOn: v.closedOn,
+    deliveryForm: v.deliveryFormLabel,
+    updatedAt: v.updatedAt,
+  };
 }

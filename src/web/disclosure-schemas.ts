@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/beijing-time';
 import { isPlausibleIndexNo } from '../domain/disclosure';
+import { REPORT_FIGURE_FIELDS, REPORT_TEMPLATES, type ReportFigureKey } from '../domain/disclosure-report';
 
 const text = (max: number, label: string) =>
   z.string({ error: `请填写${label}` }).trim().max(max, `${label}不能超过${max}个字`);
@@ -59,15 +60,39 @@ export const catalogQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 
-export const reportYearSchema = z.object({
-  year: z.coerce.number({ error: '请选择年度' }).int('年度须为整数').min(2008, '年度须在2008年以后').max(2100, '年度有误'),
-});
+/** A report year in a URL: four digits, 2008 (条例 in force) to 2100; anything else is "not found". */
+export function reportYearOf(raw: unknown): number | null {
+  const s = String(raw);
+  if (!/^\d{4}$/.test(s)) return null;
+  const y = Number(s);
+  return y >= 2008 && y <= 2100 ? y : null;
+}
 
-export const reportTextsSchema = z.object({
+const figure = (label: string, decimals: number) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? '0' : v))
+    .refine((v) => (decimals ? new RegExp(`^\\d{1,8}(\\.\\d{1,${decimals}})?$`) : /^\d{1,8}$/).test(v), {
+      message: decimals ? `${label}须为不小于0的金额，最多${decimals}位小数` : `${label}须为不小于0的整数`,
+    })
+    .transform(Number);
+
+/** The office's report form: structure, narrative sections and the figures the tracker does not hold. */
+export const reportFormSchema = z.object({
+  version: z
+    .string()
+    .optional()
+    .transform((v) => (v && /^\d{1,9}$/.test(v) ? Number(v) : null)),
+  template: z.enum(REPORT_TEMPLATES, { error: '请选择报告格式' }),
   overview: text(20_000, '基本概况'),
-  requests: text(5_000, '依申请公开情况'),
-  fees: text(2_000, '收费及减免情况'),
-  appeals: text(2_000, '复议诉讼情况'),
+  requestsNote: text(5_000, '依申请公开补充说明'),
+  feesNote: text(5_000, '收费及减免补充说明'),
+  appealsNote: text(5_000, '复议诉讼补充说明'),
   problems: text(20_000, '问题及改进情况'),
-  other: text(5_000, '其他事项'),
+  other: text(5_000, '其他需要报告的事项'),
+  ...Object.fromEntries(REPORT_FIGURE_FIELDS.map((f) => [f.key, figure(f.label, f.decimals)])) as Record<
+    ReportFigureKey,
+    ReturnType<typeof figure>
+  >,
 });

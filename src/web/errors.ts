@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, NotFoundError } from '../domain/errors';
 import { TooManyRequestsError } from './rate-limit';
 
@@ -22,10 +22,11 @@ function toAppError(err: unknown): AppError {
   return new AppError(500, 'internal_error', '系统繁忙，请稍后再试');
 }
 
-export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
+/** `log` gets the response too, whose locals carry the request's logger (with its request id). */
+export function errorHandler(log: (err: unknown, res: Response) => void): ErrorRequestHandler {
   return (err, req, res, next) => {
     const appErr = toAppError(err);
-    if (appErr.status >= 500) log(err);
+    if (appErr.status >= 500) log(err, res);
     // Mid-stream (an export): too late for an error page; Express's final handler closes the connection.
     if (res.headersSent) return next(err);
     if (appErr instanceof TooManyRequestsError) res.set('Retry-After', String(appErr.retryAfterSeconds));

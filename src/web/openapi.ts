@@ -133,6 +133,43 @@ export const openApiDocument = {
           legalBasis: { type: 'array', items: { type: 'object' } },
         },
       },
+      PublicDisclosureRequest: {
+        type: 'object',
+        description: '政府信息公开申请的公开信息：不含证件号码、联系电话、地址和申请内容',
+        required: ['queryNo', 'applicant', 'stage', 'receivedOn', 'dueOn', 'extended', 'outcome', 'closedOn'],
+        properties: {
+          queryNo: { type: 'string' },
+          applicant: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', description: '自然人只显示姓氏，其余以*代替' },
+              kind: { type: 'string', enum: ['person', 'business', 'research', 'public_welfare', 'legal_service', 'other_org'] },
+              kindLabel: { type: 'string' },
+            },
+          },
+          stage: {
+            type: 'object',
+            properties: {
+              code: { type: 'string', enum: ['received', 'supplement_requested', 'closed'] },
+              label: { type: 'string' },
+              text: { type: 'string' },
+            },
+          },
+          receivedOn: { type: 'string', format: 'date' },
+          dueOn: { type: ['string', 'null'], format: 'date', description: '答复期限；null：待补正、已办结或待定（工作日历未覆盖）' },
+          dueText: { type: 'string' },
+          extended: { type: 'boolean' },
+          extensionNotice: { type: ['string', 'null'] },
+          supplementDueOn: { type: ['string', 'null'], format: 'date' },
+          outcome: {
+            type: ['object', 'null'],
+            properties: { code: { type: 'string' }, group: { type: 'string' }, text: { type: 'string' } },
+          },
+          closedOn: { type: ['string', 'null'], format: 'date' },
+          deliveryForm: { type: 'string' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
       PublicCase: {
         type: 'object',
         required: ['queryNo', 'item', 'department', 'applicant', 'stage', 'timeline', 'version'],
@@ -240,7 +277,20 @@ export const openApiDocument = {
           },
           400: errorRef,
           401: errorRef,
-          429: errorRef,
+          429: {
+            description: 'rate_limited（请求过多）或 login_locked（该用户名或来源地址登录失败次数过多，暂时锁定；Retry-After 给出秒数）',
+            content: json({ $ref: '#/components/schemas/Error' }),
+          },
+        },
+      },
+    },
+    '/tokens/current': {
+      delete: {
+        summary: '注销当前使用的访问令牌（退出登录）；此后该令牌返回 401',
+        security: [{ bearer: [] }],
+        responses: {
+          204: { description: '已注销' },
+          401: errorRef,
         },
       },
     },
@@ -345,6 +395,18 @@ export const openApiDocument = {
           304: { description: '未变化（If-None-Match）' },
           400: { description: 'invalid_query_no：查询号格式或校验位有误', content: json({ $ref: '#/components/schemas/Error' }) },
           404: { description: 'case_not_found', content: json({ $ref: '#/components/schemas/Error' }) },
+          429: errorRef,
+        },
+      },
+    },
+    '/disclosure-requests/{queryNo}': {
+      get: {
+        summary: '按查询号查询政府信息公开申请（办理状态、答复期限、答复结果）',
+        parameters: [queryNoParam],
+        responses: {
+          200: { description: '申请的公开信息', content: json({ $ref: '#/components/schemas/PublicDisclosureRequest' }) },
+          400: { description: 'invalid_query_no：查询号格式或校验位有误', content: json({ $ref: '#/components/schemas/Error' }) },
+          404: { description: 'request_not_found', content: json({ $ref: '#/components/schemas/Error' }) },
           429: errorRef,
         },
       },

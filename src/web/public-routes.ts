@@ -10,6 +10,7 @@ import { AppError, NotFoundError } from '../domain/errors';
 import { parseQueryNo, formatQueryNo } from '../domain/query-number';
 import { allowedNextStages } from '../domain/stages';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
+import { lookupRequest } from '../services/disclosure-requests';
 import { searchCatalog } from '../services/catalog';
 import { lookupUrlFor } from './view-helpers';
 import { qrSvg } from '../services/qr';
@@ -69,6 +70,16 @@ export function publicRoutes(ctx: WebContext, visits: VisitCounter): Router {
       });
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
+      const request = await lookupRequest(deps, parsed.queryNo);
+      if (request) {
+        res.set('Cache-Control', 'no-store');
+        res.render('public/lookup-request', {
+          title: `政府信息公开申请查询 ${formatQueryNo(request.queryNo)}`,
+          view: request,
+          queryInput: formatQueryNo(request.queryNo),
+        });
+        return;
+      }
       res.status(404).render('public/lookup-not-found', {
         title: '未查询到办件',
         queryInput: formatQueryNo(parsed.queryNo),

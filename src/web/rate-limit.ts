@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../domain/errors';
+import { beijingDateTime } from '../domain/beijing-time';
 
 /**
  * What the routes need of a rate limiter: the in-memory one below for a single instance, or one
@@ -52,9 +53,15 @@ export class RateLimiter implements Limiter {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(readonly retryAfterSeconds: number, message = '操作过于频繁，请稍后再试') {
-    super(429, 'rate_limited', message);
+  constructor(readonly retryAfterSeconds: number, message = '操作过于频繁，请稍后再试', code = 'rate_limited') {
+    super(429, code, message);
   }
+}
+
+/** The Chinese notice of a login lock: when to retry, and nothing about whether the account exists. */
+export function loginLockMessage(until: string, retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `登录失败次数过多，已暂时锁定。请于北京时间 ${beijingDateTime(until)} 之后（约 ${minutes} 分钟后）再试。`;
 }
 
 export function rateLimit(limiter: Limiter, keyOf: (req: Request) => string = (req) => req.ip ?? 'unknown') {

@@ -82,6 +82,19 @@ export function staffSession(auth: AuthService, production: boolean): RequestHan
   };
 }
 
+/** Public forms: the same pre-session cookie as the login form, echoed in the form (double submit). */
+export function publicCsrf(production: boolean): RequestHandler {
+  return (req, res, next) => {
+    let pre = readCookie(req, PRE_CSRF_COOKIE);
+    if (!pre || !/^[A-Za-z0-9_-]{32}$/.test(pre)) {
+      pre = crypto.randomBytes(24).toString('base64url');
+      res.append('Set-Cookie', `${PRE_CSRF_COOKIE}=${pre}; ${cookieFlags(production)}`);
+    }
+    res.locals.csrfToken = pre;
+    next();
+  };
+}
+
 export class CsrfError extends AppError {
   constructor() {
     super(403, 'csrf_failed', '页面已过期或来源无效，请返回上一页刷新后重试');
@@ -117,6 +130,7 @@ export function apiAuth(auth: AuthService): RequestHandler {
     const staff = await auth.resolveApiToken(match[1]);
     if (!staff) return next(new UnauthorizedError('访问令牌无效或已过期'));
     res.locals.staff = staff;
+    res.locals.apiTokenId = auth.apiTokenId(match[1]);
     next();
   };
 }

@@ -6,6 +6,20 @@ import { ROLES, type Role, type Staff } from '../domain/model';
 import { changeOwnPassword, createAccount, findAccount, resetPassword, updateAccount } from '../services/accounts';
 import { parseInput } from './schemas';
 import { clearSessionCookie, requireRole } from './security';
+import { pagination } from './view-helpers';
+import type { AuthEventKind } from '../store/store';
+
+const AUTH_LOG_PAGE_SIZE = 50;
+
+export const AUTH_EVENT_LABELS: Record<AuthEventKind, string> = {
+  login_succeeded: '登录成功',
+  login_failed: '登录失败',
+  login_locked: '登录锁定',
+  logout: '退出登录',
+  lock_cleared: '解除锁定',
+  token_issued: '签发访问令牌',
+  token_revoked: '注销访问令牌',
+};
 
 const idParam = (raw: unknown): number => {
   const s = String(raw);
@@ -77,8 +91,64 @@ export function staffAccountRoutes(ctx: WebContext): Router {
     roles: ROLES,
   });
 
-  router.get('/admin/accounts', admin, async (_req, res) => {
-    res.render('staff/accounts', { title: '账号管理', accounts: await deps.store.listStaff(), ...(await formData()) });
+  router.get('/admin/accounts', admin, async (req, res) => {
+    res.render('staff/accounts', {
+      title: '账号管理',
+      accounts: await deps.store.listStaff(),
+      locks: await ctx.auth.listLoginLocks(staffOf(res)),
+      cleared: typeof req.query.cleared === 'string' ? req.query.cleared.slice(0, 110) : null,
+      ...(await formData()),
+    });
+  });
+
+  /** Lifts a login lock of an account name or a client address. */
+  router.post('/admin/login-locks/clear', admin, async (req, res) => {
+    const key = str(req.body as Record<string, unknown>, 'key');
+    if (!/^(user|ip):.{1,100}$/s.test(key)) throw new AppError(400, 'bad_request', '请从列表中选择要解除的锁定');
+    await ctx.auth.clearLoginLock(staffOf(res), key, { ip: req.ip ?? 'unknown' });
+    res.redirect(303, `/staff/admin/accounts?cleared=${encodeURIComponent(key)}`);
+  });
+
+  // ─── API tokens: own ones for everybody, all of them for administrators ───
+  router.get('/tokens', async (req, res) => {
+    const staff = staffOf(res);
+    res.render('staff/tokens', {
+      title: '访问令牌',
+      own: await ctx.auth.listApiTokens(staff),
+      all: staff.role === 'admin' ? await ctx.auth.listApiTokens(staff, true) : null,
+      revoked: req.query.revoked === '1',
+    });
+  });
+
+  router.post('/tokens/revoke', async (req, res) => {
+    const id = str(req.body as Record<string, unknown>, 'id');
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(id) || !(await ctx.auth.revokeApiToken(staffOf(res), id, { ip: req.ip ?? 'unknown' }))) {
+      throw new AppError(404, 'token_not_found', '没有这个访问令牌，或它已失效');
+    }
+    res.redirect(303, '/staff/tokens?revoked=1');
+  });
+
+  // ─── Authentication log (登录日志) ───
+  router.get('/admin/auth-log', admin, async (req, res) => {
+    const q = parseInput(
+      z.object({
+        kind: z
+          .string()
+          .optional()
+          .transform((v) => (v && v in AUTH_EVENT_LABELS ? (v as AuthEventKind) : undefined)),
+        page: z.coerce.number({ error: '页码须为正整数' }).int().min(1, '页码须为正整数').max(100000).default(1),
+      }),
+      req.query,
+    );
+    const result = await deps.store.listAuthEvents({ kind: q.kind, limit: AUTH_LOG_PAGE_SIZE, offset: (q.page - 1) * AUTH_LOG_PAGE_SIZE });
+    res.render('staff/auth-log', {
+      title: '登录日志',
+      events: result.rows,
+      total: result.total,
+      kind: q.kind ?? '',
+      labels: AUTH_EVENT_LABELS,
+      pager: pagination(q.page, AUTH_LOG_PAGE_SIZE, result.total, `/staff/admin/auth-log${q.kind ? `?kind=${q.kind}` : ''}`),
+    });
   });
 
   const renderForm = async (res: Response, status: number, view: { account: Staff | null; values: Record<string, unknown>; errors: Record<string, string> }) => {

@@ -12,18 +12,17 @@ import {
 import { AppError, ValidationError } from '../domain/errors';
 import type { Staff } from '../domain/model';
 import {
-  buildAnnualReport,
-  defaultReportTexts,
-  draftAnnualReportEntry,
+  attachDisclosureFile,
+  removeDisclosureFile,
   draftDisclosure,
   editDisclosure,
   findDisclosureForStaff,
   takeDisclosureStep,
-  type ReportTexts,
 } from '../services/disclosure';
-import { CSV_BOM, csvRow } from './csv';
-import { disclosureFieldsSchema, draftSchema, reportTextsSchema, reportYearSchema, stepSchema } from './disclosure-schemas';
+import { disclosureFieldsSchema, draftSchema, stepSchema } from './disclosure-schemas';
+import { staffReportRoutes } from './staff-report-routes';
 import { parseInput } from './schemas';
+import { utf8Name } from './staff-disclosure-request-routes';
 import { pagination } from './view-helpers';
 
 const PAGE_SIZE = 30;
@@ -45,12 +44,6 @@ function formValues(body: Record<string, unknown>): FormValues {
   };
 }
 
-function reportTextValues(source: Record<string, unknown>, year: number): ReportTexts {
-  const d = defaultReportTexts(year);
-  const pick = (k: keyof ReportTexts) => (typeof source[k] === 'string' ? (source[k] as string).slice(0, 20_000) : d[k]);
-  return { overview: pick('overview'), requests: pick('requests'), fees: pick('fees'), appeals: pick('appeals'), problems: pick('problems'), other: pick('other') };
-}
-
 /**
  * 政府信息公开 for staff, mounted at /staff/disclosure: any staff member drafts, the office
  * (office_reviewer) approves or returns, the 网管员 (webmaster) publishes or takes down.
@@ -64,7 +57,6 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
     if (!Number.isSafeInteger(id)) throw new AppError(404, 'not_found', '未找到该公开信息');
     return id;
   };
-  const thisYear = () => Number(beijingDate(deps.clock.now()).slice(0, 4));
 
   router.get('/', async (req, res) => {
     const status = (DISCLOSURE_STATUSES as readonly string[]).includes(String(req.query.status)) ? (req.query.status as DisclosureStatus) : undefined;
@@ -112,77 +104,21 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
     }
   });
 
-  // The annual report (年度报告): before /:id so "report" is not taken for an id.
-  const reportYear = (source: unknown) => {
-    const raw = source as Record<string, unknown>;
-    return raw.year === undefined || raw.year === '' ? thisYear() - 1 : parseInput(reportYearSchema, { year: raw.year }).year;
-  };
-
-  const renderReport = async (res: Response, status: number, year: number, texts: ReportTexts, errors: Record<string, string>) => {
-    const report = await buildAnnualReport(deps, year);
-    res.status(status).render('staff/disclosure-report', {
-      title: `${year}年政府信息公开工作年度报告`,
-      report,
-      texts,
-      errors,
-      contact: config.centerContact,
-      years: Array.from({ length: 8 }, (_, i) => thisYear() - i),
-    });
-  };
-
-  router.get('/report', async (req, res) => {
-    let year: number;
-    try {
-      year = reportYear(req.query);
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        return renderReport(res, 400, thisYear() - 1, defaultReportTexts(thisYear() - 1), err.fields ?? {});
-      }
-      throw err;
-    }
-    await renderReport(res, 200, year, reportTextValues(req.query as Record<string, unknown>, year), {});
-  });
-
-  router.get('/report.csv', async (req, res) => {
-    const year = reportYear(req.query);
-    const table = req.query.table === 'site' ? 'site' : 'categories';
-    const report = await buildAnnualReport(deps, year);
-    res.set('Content-Type', 'text/csv; charset=utf-8');
-    const name = table === 'site' ? `${year}年网站公开情况.csv` : `${year}年主动公开分类统计.csv`;
-    res.set('Content-Disposition', `attachment; filename="disclosure-${table}-${year}.csv"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    let out = CSV_BOM;
-    if (table === 'categories') {
-      out += csvRow(['组配分类', '条数', '占比（%）']);
-      for (const c of report.categories) out += csvRow([c.category, c.count, c.percent]);
-      out += csvRow(['合计', report.total, report.total ? 100 : 0]);
-    } else {
-      out += csvRow(['项目', '数量']);
-      out += csvRow([`截至${year}年底累计主动公开（条）`, report.total]);
-      out += csvRow([`${year}年新公开（条）`, report.publishedThisYear]);
-      out += csvRow(['网上办事大厅累计访问量（人次）', report.siteVisits]);
-    }
-    res.send(out);
-  });
-
-  router.post('/report', async (req, res) => {
-    const body = req.body as Record<string, unknown>;
-    const year = reportYear(body);
-    const texts = reportTextValues(body, year);
-    try {
-      const input = parseInput(reportTextsSchema, texts);
-      const entry = await draftAnnualReportEntry(deps, staffOf(res), year, input);
-      res.redirect(303, `/staff/disclosure/${entry.id}?done=create`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderReport(res, 400, year, texts, err.fields ?? {});
-      throw err;
-    }
-  });
+  router.use('/reports', staffReportRoutes(ctx));
 
   const renderEntry = async (
     req: Request,
     res: Response,
     status: number,
-    extra: { values?: FormValues; errors?: Record<string, string>; step?: string; comment?: string; stepErrors?: Record<string, string>; message?: string } = {},
+    extra: {
+      values?: FormValues;
+      errors?: Record<string, string>;
+      step?: string;
+      comment?: string;
+      stepErrors?: Record<string, string>;
+      message?: string;
+      fileError?: string;
+    } = {},
   ) => {
     const entry = await findDisclosureForStaff(deps, idOf(req));
     const staff = staffOf(res);
@@ -190,8 +126,11 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
       title: entry.title,
       entry,
       events: await deps.store.listDisclosureEvents(entry.id),
+      files: await deps.store.listDisclosureEntryFiles(entry.id),
+      uploadMaxBytes: config.uploadMaxBytes,
+      fileError: extra.fileError ?? null,
       steps: availableSteps(staff.role, entry.status),
-      editable: EDITABLE_STATUSES.includes(entry.status),
+      editable: EDITABLE_STATUSES.includes(entry.status) && entry.bodyFormat === 'text',
       categories: config.disclosureCategories,
       values: extra.values ?? valuesOf(entry),
       errors: extra.errors ?? {},
@@ -217,6 +156,32 @@ export function staffDisclosureRoutes(ctx: WebContext): Router {
     } catch (err) {
       if (err instanceof ValidationError) return renderEntry(req, res, 400, { values, errors: err.fields ?? {} });
       if (err instanceof AppError && (err.status === 409 || err.status === 412)) return renderEntry(req, res, 409, { values, message: err.message });
+      throw err;
+    }
+  });
+
+  router.post('/:id/files', async (req, res) => {
+    try {
+      if (res.locals.uploadError) throw res.locals.uploadError;
+      const upload = req.file ? { buffer: req.file.buffer, originalName: utf8Name(req.file.originalname) } : null;
+      await attachDisclosureFile(deps, staffOf(res), idOf(req), upload);
+      res.redirect(303, `/staff/disclosure/${idOf(req)}?done=attach`);
+    } catch (err) {
+      if (err instanceof AppError && [400, 409, 413].includes(err.status)) {
+        return renderEntry(req, res, err.status, { fileError: err.fields?.file ?? err.message });
+      }
+      throw err;
+    }
+  });
+
+  router.post('/:id/files/:fileId/delete', async (req, res) => {
+    const fileId = /^\d{1,12}$/.test(String(req.params.fileId)) ? Number(req.params.fileId) : NaN;
+    if (!Number.isSafeInteger(fileId)) throw new AppError(404, 'not_found', '该信息没有这个附件');
+    try {
+      await removeDisclosureFile(deps, staffOf(res), idOf(req), fileId);
+      res.redirect(303, `/staff/disclosure/${idOf(req)}?done=detach`);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return renderEntry(req, res, 409, { message: err.message });
       throw err;
     }
   });

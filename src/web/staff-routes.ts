@@ -22,7 +22,8 @@ import { itemsInForce } from '../services/catalog';
 import { staffEvaluationRoutes } from './staff-evaluation-routes';
 import { staffStatsRoutes } from './staff-stats-routes';
 import { staffDisclosureRoutes } from './staff-disclosure-routes';
-import { rateLimit } from './rate-limit';
+import { loginLockMessage, rateLimit } from './rate-limit';
+import { staffDisclosureRequestRoutes } from './staff-disclosure-request-routes';
 import { extensionRequestSchema, loginSchema, parseInput, registerCaseSchema, transitionSchema } from './schemas';
 import {
   clearSessionCookie,
@@ -101,8 +102,13 @@ export function staffRoutes(ctx: WebContext): Router {
     } catch {
       return fail(400, '请填写用户名和密码');
     }
-    const staff = await auth.authenticate(input.username, input.password);
-    if (!staff) return fail(401, '用户名或密码错误');
+    const result = await auth.login(input.username, input.password, { ip: req.ip ?? 'unknown' });
+    if (result.kind === 'locked') {
+      res.set('Retry-After', String(result.retryAfterSeconds));
+      return fail(429, loginLockMessage(result.until, result.retryAfterSeconds));
+    }
+    if (result.kind === 'failed') return fail(401, '用户名或密码错误');
+    const staff = result.staff;
     const oldToken = res.locals.sessionToken as string | undefined;
     if (oldToken) await auth.endSession(oldToken);
     const session = await auth.startSession(staff);
@@ -122,8 +128,10 @@ export function staffRoutes(ctx: WebContext): Router {
   router.use(staffAccountRoutes(ctx));
   router.use('/admin', adminRoutes(ctx));
 
-  router.post('/logout', async (_req, res) => {
+  router.post('/logout', async (req, res) => {
     await auth.endSession(res.locals.sessionToken as string);
+    const staff = staffOf(res);
+    await auth.record('logout', { staffId: staff.id, username: staff.username, ip: req.ip });
     clearSessionCookie(res, production);
     res.redirect(303, '/staff/login?out=1');
   });
@@ -365,6 +373,7 @@ export function staffRoutes(ctx: WebContext): Router {
   router.use(staffEvaluationRoutes(ctx));
   router.use(staffStatsRoutes(ctx));
   router.use('/disclosure', staffDisclosureRoutes(ctx));
+  router.use('/disclosure-requests', staffDisclosureRequestRoutes(ctx));
 
   return router;
 }

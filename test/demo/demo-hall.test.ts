@@ -4,6 +4,10 @@ import path from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../../src/config';
 import { prepareApp } from '../../src/start';
+import { beijingDate } from '../../src/domain/beijing-time';
+import { checkTable3, TABLE3_COLUMNS, type AnnualReportModel } from '../../src/domain/disclosure-report';
+import { APPLICANT_KINDS, OUTCOME_GROUPS, OUTCOMES, type DisclosureRequest } from '../../src/domain/disclosure-request';
+import { formatQueryNo } from '../../src/domain/query-number';
 import type { Store } from '../../src/store/store';
 import type { Express } from 'express';
 
@@ -97,5 +101,102 @@ describe('demo service hall', () => {
     const page = await request(app).get('/disclosure').expect(200);
     expect(page.text).toContain('政策文件</a> <span class="muted">（40 条）');
     expect((await store.listDisclosureEntries({ statuses: ['submitted'], limit: 5, offset: 0 })).total).toBe(1);
+  });
+
+  const allRequests = async () => (await store.listDisclosureRequests({ limit: 1000, offset: 0 })).rows;
+  const thisYear = () => Number(beijingDate(new Date()).slice(0, 4));
+
+  it('when the 依申请公开 demo is read, then it has every stage, outcome group and applicant kind, a 补正 supplied, an extension, a waived fee, a 维持 review and a pending lawsuit', async () => {
+    const rows = await allRequests();
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(rows.map((r) => r.stage))).toEqual(new Set(['received', 'supplement_requested', 'closed']));
+    const groups = new Set(rows.filter((r) => r.outcome).map((r) => OUTCOMES.find((o) => o.code === r.outcome)?.group));
+    expect([...groups].sort()).toEqual([...OUTCOME_GROUPS].sort());
+    expect(rows.some((r) => r.outcome === 'other_no_supplement')).toBe(true);
+    expect(new Set(rows.map((r) => r.applicantKind))).toEqual(new Set(APPLICANT_KINDS));
+    expect(rows.filter((r) => r.extended)).toHaveLength(1);
+    const actions = new Map<number, string[]>();
+    for (const r of rows) actions.set(r.id, (await store.listDisclosureRequestEvents(r.id)).map((e) => e.action));
+    const supplied = rows.filter((r) => actions.get(r.id)?.includes('supply'));
+    expect(supplied).toHaveLength(1);
+    expect(supplied[0].stage).toBe('closed');
+    expect(rows.find((r) => r.outcome === 'other_no_supplement' && actions.get(r.id)?.includes('abandon'))).toBeDefined();
+    // The request waiting for 补正 survived start-up's expiry check: its deadline is still ahead.
+    const waiting = rows.find((r) => r.stage === 'supplement_requested') as DisclosureRequest;
+    expect(waiting.supplementDueOn! >= beijingDate(new Date())).toBe(true);
+    const fees = (await Promise.all(rows.map((r) => store.listDisclosureRequestFees(r.id)))).flat();
+    expect(fees.some((f) => f.waivedFen > 0 && f.waivedFen < f.amountFen)).toBe(true);
+    const reviews = (await Promise.all(rows.map((r) => store.listDisclosureRequestReviews(r.id)))).flat();
+    expect(reviews.map((v) => [v.kind, v.outcome]).sort()).toEqual([['litigation_direct', 'pending'], ['review', 'upheld']]);
+    // Every applicant identifier is valid for its kind, as the public form would require.
+    const { isValidCreditCode, isValidResidentId } = await import('../../src/domain/identity');
+    for (const r of rows) expect([r.applicantKind, r.applicantKind === 'person' ? isValidResidentId(r.idNumber) : isValidCreditCode(r.idNumber)]).toEqual([r.applicantKind, true]);
+  });
+
+  it('when the previous year’s report is opened, then it is published in the 2021 template, its 表三 check holds and its numbers are those of the requests', async () => {
+    const year = thisYear() - 1;
+    const record = await store.findDisclosureReport(year);
+    expect(record).toMatchObject({ template: '2021', entryStatus: 'published' });
+    const model = JSON.parse(record!.snapshotJson!) as AnnualReportModel;
+    expect(checkTable3(model.table3)).toEqual([]);
+    // Recount from the requests: received in the year, carried in from before, closed in it, carried out.
+    const first = `${year}-01-01`;
+    const last = `${year}-12-31`;
+    const rows = await allRequests();
+    const count = (pred: (r: DisclosureRequest) => boolean) => {
+      const out = Object.fromEntries(TABLE3_COLUMNS.map((c) => [c, 0])) as Record<string, number>;
+      for (const r of rows.filter(pred)) {
+        out[r.applicantKind] += 1;
+        out.total += 1;
+      }
+      return out;
+    };
+    const mattered = (r: DisclosureRequest) => r.receivedOn <= last && !(r.closedOn && r.closedOn < first);
+    const closedIn = (r: DisclosureRequest) => r.closedOn !== null && r.closedOn >= first && r.closedOn <= last;
+    expect(model.table3.received).toEqual(count((r) => r.receivedOn >= first && r.receivedOn <= last));
+    expect(model.table3.carriedIn).toEqual(count((r) => mattered(r) && r.receivedOn < first));
+    expect(model.table3.carriedOut).toEqual(count((r) => mattered(r) && !closedIn(r)));
+    for (const o of OUTCOMES) expect([o.code, model.table3.outcomes[o.code]]).toEqual([o.code, count((r) => closedIn(r) && r.outcome === o.code)]);
+    // One request of the year was still open at its end and answered this year.
+    expect(model.table3.carriedOut.total).toBeGreaterThanOrEqual(1);
+    expect(rows.some((r) => r.receivedOn <= last && r.closedOn !== null && r.closedOn > last)).toBe(true);
+    expect(model.table4.review).toMatchObject({ upheld: 1, total: 1 });
+    expect(model.table4.litigation_direct).toMatchObject({ pending: 1, total: 1 });
+    expect(model.publishedThisYear).toBeGreaterThan(0);
+
+    const list = await request(app).get('/disclosure/reports').expect(200);
+    expect(list.text).toContain(`href="/disclosure/reports/${year}"`);
+    const page = await request(app).get(`/disclosure/reports/${year}`).expect(200);
+    expect(page.text).toContain('三、收到和处理政府信息公开申请情况');
+    expect(page.text).toContain(`全年新收申请${model.table3.received.total}件`);
+    expect(page.text).toContain('（一）主动公开');
+    expect(page.text).not.toContain('（由办公室填写）');
+    const csv = await request(app).get(`/disclosure/reports/${year}/table3.csv`).expect(200);
+    expect(csv.text).toContain('四、结转下年度继续办理');
+  });
+
+  it('when a demo request’s 查询号 is looked up, then its stage shows and nothing private does', async () => {
+    const rows = await allRequests();
+    const r = rows.find((x) => x.applicantKind === 'person' && x.stage === 'closed' && x.replyText) as DisclosureRequest;
+    const res = await request(app).get('/lookup').query({ no: formatQueryNo(r.queryNo) }).expect(200);
+    expect(res.text).toContain('政府信息公开申请');
+    expect(res.text).toContain('已办结');
+    expect(res.text).toContain(`${[...r.applicantName][0]}*`);
+    for (const secret of [r.applicantName, r.idNumber, r.phone, r.email, r.address, r.description, r.replyText!.split('\n')[1]]) {
+      if (secret) expect(res.text).not.toContain(secret);
+    }
+    const extended = rows.find((x) => x.extended) as DisclosureRequest;
+    const ext = await request(app).get('/lookup').query({ no: extended.queryNo }).expect(200);
+    expect(ext.text).toContain('答复期限延长20个工作日');
+    expect(ext.text).not.toContain('中心分管副主任');
+  });
+
+  it('when the home page and the 政府信息公开 column are opened, then they link to the request form and the reports, and the lookup box says requests are looked up there', async () => {
+    const home = await request(app).get('/').expect(200);
+    for (const href of ['/disclosure/requests/new', '/disclosure/reports', '/disclosure']) expect(home.text).toContain(`href="${href}"`);
+    expect(home.text).toContain('政府信息公开申请的查询号也在这里查询');
+    const column = await request(app).get('/disclosure').expect(200);
+    for (const href of ['/disclosure/requests/new', '/disclosure/reports']) expect(column.text).toContain(`href="${href}"`);
+    await request(app).get('/disclosure/requests/new').expect(200);
   });
 });

@@ -12,6 +12,8 @@ import {
   DuplicateQueryNoError,
   PendingExtensionExistsError,
   type AdvanceCase,
+  type DisclosureRequestFilter,
+  type NewDisclosureRequest,
   type ItemGuideInput,
   type ItemSearch,
   type LawFilter,
@@ -535,8 +537,78 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
       it('when an API token is created, then it is found as written', async () => {
         const s = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
         await store.createApiToken({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
-        expect(await store.findApiToken('tok-1')).toEqual({ id: 'tok-1', staffId: s.id, expiresAt: at(59) });
+        expect(await store.findApiToken('tok-1')).toEqual({ id: 'tok-1', staffId: s.id, expiresAt: at(59), createdAt: '' });
         expect(await store.findApiToken('tok-2')).toBeNull();
+      });
+
+      it('when API tokens are listed, then only live ones come, newest first, of one account or all; deletion respects the owner', async () => {
+        const a = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        const b = await store.createStaff(newStaff('other', null, { role: 'admin' }));
+        await store.createApiToken({ id: 'a-old', staffId: a.id, expiresAt: at(50), createdAt: at(1) });
+        await store.createApiToken({ id: 'a-new', staffId: a.id, expiresAt: at(59), createdAt: at(2) });
+        await store.createApiToken({ id: 'a-dead', staffId: a.id, expiresAt: at(10), createdAt: at(0) });
+        await store.createApiToken({ id: 'b-1', staffId: b.id, expiresAt: at(59), createdAt: at(3) });
+        expect((await store.listApiTokens({ staffId: a.id, activeAt: at(20) })).map((x) => x.id)).toEqual(['a-new', 'a-old']);
+        const all = await store.listApiTokens({ activeAt: at(20) });
+        expect(all.map((x) => x.id)).toEqual(['b-1', 'a-new', 'a-old']);
+        expect(all[0]).toMatchObject({ staffId: b.id, username: b.username, staffName: b.displayName, createdAt: at(3), expiresAt: at(59) });
+        expect(await store.deleteApiToken('b-1', a.id)).toBe(false);
+        expect(await store.deleteApiToken('b-1', b.id)).toBe(true);
+        expect(await store.deleteApiToken('a-old')).toBe(true);
+        expect(await store.deleteApiToken('a-old')).toBe(false);
+        expect((await store.listApiTokens({ activeAt: at(20) })).map((x) => x.id)).toEqual(['a-new']);
+      });
+    });
+
+    describe('login throttle and authentication log', () => {
+      const state = (key: string, lockedUntil: string | null, failures = 0) => ({
+        key,
+        failures,
+        windowStart: failures ? at(1) : null,
+        lockedUntil,
+        lockLevel: lockedUntil ? 1 : 0,
+        lastFailureAt: failures ? at(1) : null,
+      });
+
+      it('when counters are updated, then the update sees the stored state and its result is kept; absent keys start empty', async () => {
+        const seen: unknown[] = [];
+        const first = await store.updateLoginThrottle('user:a', (prev) => {
+          seen.push(prev);
+          return { ...prev, failures: prev.failures + 1, windowStart: at(1), lastFailureAt: at(1) };
+        });
+        expect(seen[0]).toEqual(state('user:a', null));
+        expect(first).toEqual(state('user:a', null, 1));
+        await store.updateLoginThrottle('user:a', (prev) => ({ ...prev, failures: prev.failures + 1 }));
+        expect(await store.findLoginThrottles(['user:a', 'ip:x'])).toEqual([{ ...state('user:a', null, 1), failures: 2 }]);
+        expect(await store.findLoginThrottles([])).toEqual([]);
+      });
+
+      it('when keys are locked, then they are listed until the lock ends, and deleting forgets them', async () => {
+        await store.updateLoginThrottle('user:a', () => state('user:a', at(30)));
+        await store.updateLoginThrottle('ip:1.2.3.4', () => state('ip:1.2.3.4', at(40)));
+        await store.updateLoginThrottle('user:b', () => state('user:b', null, 3));
+        expect((await store.listLoginLocks(at(20))).map((s) => s.key)).toEqual(['ip:1.2.3.4', 'user:a']);
+        expect((await store.listLoginLocks(at(35))).map((s) => s.key)).toEqual(['ip:1.2.3.4']);
+        expect(await store.deleteLoginThrottle('ip:1.2.3.4')).toBe(true);
+        expect(await store.deleteLoginThrottle('ip:1.2.3.4')).toBe(false);
+        expect(await store.listLoginLocks(at(20))).toEqual([expect.objectContaining({ key: 'user:a' })]);
+      });
+
+      it('when authentication events are added, then they list newest first with names, filtered by account and kind', async () => {
+        const a = await store.createStaff(newStaff('admin', null, { role: 'admin' }));
+        await store.addAuthEvent({ at: at(1), kind: 'login_failed', staffId: null, username: 'x'.repeat(80), ip: '10.0.0.1' });
+        await store.addAuthEvent({ at: at(2), kind: 'login_succeeded', staffId: a.id, username: a.username, ip: '10.0.0.1' });
+        await store.addAuthEvent({ at: at(3), kind: 'lock_cleared', staffId: null, username: 'x', ip: '', actorId: a.id, detail: 'user:x' });
+        const all = await store.listAuthEvents({ limit: 10, offset: 0 });
+        expect(all.total).toBe(3);
+        expect(all.rows.map((e) => e.kind)).toEqual(['lock_cleared', 'login_succeeded', 'login_failed']);
+        expect(all.rows[0]).toMatchObject({ actorId: a.id, actorName: a.displayName, staffId: null, staffName: null, detail: 'user:x' });
+        expect(all.rows[2].username).toBe('x'.repeat(50));
+        expect((await store.listAuthEvents({ staffId: a.id, limit: 10, offset: 0 })).rows).toEqual([
+          expect.objectContaining({ kind: 'login_succeeded', staffName: a.displayName }),
+        ]);
+        expect((await store.listAuthEvents({ kind: 'login_failed', limit: 10, offset: 0 })).total).toBe(1);
+        expect((await store.listAuthEvents({ limit: 1, offset: 1 })).rows.map((e) => e.kind)).toEqual(['login_succeeded']);
       });
     });
 
@@ -1846,7 +1918,284 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         ]);
         expect(await store.countPublishedDisclosures({ publishedBefore: '2025-12-31T16:00:00.000Z' })).toEqual([{ category: '政策文件', year: 2025, count: 1 }]);
       });
+
+      it('when cases are approved, then countApprovals counts each case once, only within the range', async () => {
+        const f = await seed(store);
+        for (const n of [1, 2, 3]) {
+          let c = await store.registerCase(newCase(f, n));
+          c = await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'accepted', at: at(10) }));
+          if (n < 3) await store.advanceCase(advanceOf(c, f.reviewer.id, { to: 'approved', at: at(20 + n) }));
+        }
+        expect(await store.countApprovals({ from: at(0), before: at(30) })).toBe(2);
+        expect(await store.countApprovals({ from: at(22), before: at(30) })).toBe(1);
+        expect(await store.countApprovals({ from: at(30), before: at(40) })).toBe(0);
+      });
+
+      it('when the annual report is saved and submitted, then versions are checked and the entry walks the given steps in one write', async () => {
+        const f = await seed(store);
+        const actor = { staffId: f.registrar.id, at: '2026-03-02T02:00:00.000Z' };
+        const texts = { overview: '概况', requestsNote: '', feesNote: '', appealsNote: '', problems: '问题', other: '' };
+        const figures = { websitePosts: 406, rulesIssued: 0, rulesRepealed: 0, rulesInForce: 0, normsIssued: 1, normsRepealed: 0, normsInForce: 2, penalties: 0, enforcement: 0, feeAmount: 1.25 };
+        expect(await store.findDisclosureReport(2025)).toBeNull();
+        const r1 = await store.saveDisclosureReport({ year: 2025, expectedVersion: null, template: '2021', texts, figures, actor });
+        expect(r1).toMatchObject({ year: 2025, template: '2021', texts, figures, entryId: null, entryStatus: null, snapshotJson: null, version: 1 });
+        expect(await errorOf(store.saveDisclosureReport({ year: 2025, expectedVersion: null, template: '2021', texts, figures, actor }))).toBeInstanceOf(StaleVersionError);
+        const r2 = await store.saveDisclosureReport({ year: 2025, expectedVersion: 1, template: '2008', texts: { ...texts, other: '无。' }, figures, actor });
+        expect(r2).toMatchObject({ template: '2008', version: 2 });
+        expect(r2.texts.other).toBe('无。');
+
+        const submission = {
+          year: 2025,
+          snapshotJson: '{"schema":1}',
+          fields: { ...fields('2025年度报告', '其他'), body: '<article>报告</article>' },
+          indexPrefix: PREFIX,
+          steps: [
+            { action: 'create' as const, from: null, to: 'draft' as const },
+            { action: 'submit' as const, from: 'draft' as const, to: 'submitted' as const },
+            { action: 'approve' as const, from: 'submitted' as const, to: 'approved' as const },
+          ],
+          actor,
+        };
+        expect(await errorOf(store.submitDisclosureReport({ ...submission, expectedVersion: 1, entry: null }))).toBeInstanceOf(StaleVersionError);
+        expect((await store.listDisclosureEntries({ limit: 10, offset: 0 })).total).toBe(0);
+        const { report, entry } = await store.submitDisclosureReport({ ...submission, expectedVersion: 2, entry: null });
+        expect(entry).toMatchObject({ status: 'approved', bodyFormat: 'html', body: '<article>报告</article>', category: '其他', version: 3 });
+        expect(report).toMatchObject({ entryId: entry.id, entryStatus: 'approved', snapshotJson: '{"schema":1}', version: 3 });
+        expect((await store.listDisclosureEvents(entry.id)).map((e) => [e.action, e.fromStatus, e.toStatus])).toEqual([
+          ['create', null, 'draft'],
+          ['submit', 'draft', 'submitted'],
+          ['approve', 'submitted', 'approved'],
+        ]);
+
+        const again = await store.submitDisclosureReport({
+          ...submission,
+          snapshotJson: '{"schema":1,"n":2}',
+          fields: { ...submission.fields, body: '<article>第二稿</article>' },
+          expectedVersion: 3,
+          entry: { id: entry.id, version: entry.version },
+          steps: [{ action: 'edit', from: 'approved', to: 'approved' }],
+        });
+        expect(again.entry).toMatchObject({ id: entry.id, status: 'approved', body: '<article>第二稿</article>', version: entry.version + 1 });
+        expect(again.report.snapshotJson).toBe('{"schema":1,"n":2}');
+        expect((await store.listDisclosureReports()).map((r) => r.year)).toEqual([2025]);
+      });
     });
+    });
+
+    describe('依申请公开 (disclosure requests)', () => {
+      const newRequest = (n: number, extra: Partial<NewDisclosureRequest> = {}): NewDisclosureRequest => ({
+        queryNo: queryNoFor(10_000 + n),
+        applicantKind: 'person',
+        applicantName: `申请人${n}`,
+        idNumber: '11010519491231002X',
+        contactPerson: null,
+        phone: '13812345678',
+        email: null,
+        address: null,
+        description: `申请公开事项${n}`,
+        deliveryForm: 'email',
+        receivedAt: '2026-03-02T02:00:00.000Z',
+        receivedOn: '2026-03-02',
+        dueOn: '2026-03-30',
+        ...extra,
+      });
+      const pdf = (name: string) => ({ storageName: `${name}.pdf`, originalName: `${name}.pdf`, contentType: 'application/pdf', sizeBytes: 10 });
+
+      it('when a request is created, then it is found by id and number with its receive event, and a number taken by a case or request is refused', async () => {
+        const f = await seed(store);
+        const r = await store.createDisclosureRequest(newRequest(1, { applicantKind: 'business', email: 'a@example.cn' }));
+        expect(r).toMatchObject({
+          stage: 'received', clockStartOn: '2026-03-02', dueOn: '2026-03-30', extended: false, outcome: null,
+          closedOn: null, version: 1, applicantKind: 'business', email: 'a@example.cn', supplementDueOn: null,
+        });
+        expect(await store.findDisclosureRequest(r.id)).toEqual(r);
+        expect(await store.findDisclosureRequestByQueryNo(r.queryNo)).toEqual(r);
+        expect(await store.findDisclosureRequestByQueryNo(queryNoFor(1))).toBeNull();
+        expect((await store.listDisclosureRequestEvents(r.id)).map((e) => [e.action, e.fromStage, e.toStage, e.staffId])).toEqual([
+          ['receive', null, 'received', null],
+        ]);
+        expect(await errorOf(store.createDisclosureRequest(newRequest(1)))).toBeInstanceOf(DuplicateQueryNoError);
+        await store.registerCase(newCase(f, 5));
+        expect(await errorOf(store.createDisclosureRequest(newRequest(2, { queryNo: queryNoFor(5) })))).toBeInstanceOf(DuplicateQueryNoError);
+        expect(await errorOf(store.registerCase(newCase(f, 6, { queryNo: r.queryNo })))).toBeInstanceOf(DuplicateQueryNoError);
+      });
+
+      it('when a request moves, then clock fields, the event and reply files are saved together, and stale or disallowed moves are refused', async () => {
+        const f = await seed(store);
+        const r = await store.createDisclosureRequest(newRequest(1));
+        const actor = { staffId: f.reviewer.id, at: '2026-03-04T02:00:00.000Z' };
+        const s1 = await store.moveDisclosureRequest({
+          id: r.id, expectedVersion: 1, from: 'received', to: 'supplement_requested', action: 'request_supplement',
+          comment: '请写明文件名称', actor, changes: { dueOn: null, supplementDueOn: '2026-03-25' },
+        });
+        expect(s1).toMatchObject({ stage: 'supplement_requested', dueOn: null, supplementDueOn: '2026-03-25', clockStartOn: '2026-03-02', version: 2 });
+        const stale = store.moveDisclosureRequest({
+          id: r.id, expectedVersion: 1, from: 'supplement_requested', to: 'received', action: 'supply', comment: null, actor,
+          changes: {},
+        });
+        expect(await errorOf(stale)).toBeInstanceOf(StaleVersionError);
+        const wrong = store.moveDisclosureRequest({
+          id: r.id, expectedVersion: 2, from: 'supplement_requested', to: 'received', action: 'extend', comment: null, actor, changes: {},
+        });
+        expect(await errorOf(wrong)).toBeInstanceOf(AppError);
+        const s2 = await store.moveDisclosureRequest({
+          id: r.id, expectedVersion: 2, from: 'supplement_requested', to: 'received', action: 'supply', comment: null,
+          actor: { staffId: f.reviewer.id, at: '2026-03-10T02:00:00.000Z' },
+          changes: { clockStartOn: '2026-03-10', dueOn: '2026-04-08', supplementDueOn: null },
+        });
+        expect(s2).toMatchObject({ stage: 'received', clockStartOn: '2026-03-10', dueOn: '2026-04-08', supplementDueOn: null });
+        const s3 = await store.moveDisclosureRequest({
+          id: r.id, expectedVersion: 3, from: 'received', to: 'received', action: 'extend', comment: '经主任同意：涉及多个部门',
+          actor, changes: { extended: true, dueOn: '2026-05-08' },
+        });
+        expect(s3).toMatchObject({ extended: true, dueOn: '2026-05-08', version: 4 });
+        const s4 = await store.moveDisclosureRequest({
+          id: r.id, expectedVersion: 4, from: 'received', to: 'closed', action: 'reply', comment: null,
+          actor: { staffId: f.reviewer.id, at: '2026-04-20T02:00:00.000Z' },
+          changes: { outcome: 'withhold_third_party', replyText: '答复书正文', closedOn: '2026-04-20', dueOn: null },
+          files: [pdf('答复书'), pdf('附件')],
+        });
+        expect(s4).toMatchObject({
+          stage: 'closed', outcome: 'withhold_third_party', replyText: '答复书正文', closedOn: '2026-04-20',
+          closedAt: '2026-04-20T02:00:00.000Z', extended: true,
+        });
+        const events = await store.listDisclosureRequestEvents(r.id);
+        expect(events.map((e) => e.action)).toEqual(['receive', 'request_supplement', 'supply', 'extend', 'reply']);
+        expect(events[1]).toMatchObject({ comment: '请写明文件名称', staffName: '李审查' });
+        const files = await store.listDisclosureRequestFiles(r.id);
+        expect(files.map((x) => [x.originalName, x.eventId])).toEqual([['答复书.pdf', events[4].id], ['附件.pdf', events[4].id]]);
+        expect(await store.isNonPublicFile(files[0].id)).toBe(true);
+        const again = store.moveDisclosureRequest({
+          id: r.id, expectedVersion: 5, from: 'closed', to: 'closed', action: 'reply', comment: null, actor, changes: {},
+        });
+        expect(await errorOf(again)).toBeInstanceOf(AppError);
+        expect(await errorOf(store.moveDisclosureRequest({
+          id: 9999, expectedVersion: 1, from: 'received', to: 'closed', action: 'reply', comment: null, actor,
+          changes: { outcome: 'disclose', closedOn: '2026-04-20' },
+        }))).toMatchObject({ status: 404 });
+      });
+
+      it('when requests are listed, then stage, overdue, due-soon and search filters hold, open ones first by due date', async () => {
+        const a = await store.createDisclosureRequest(newRequest(1, { dueOn: '2026-03-20', applicantName: '王小明' }));
+        const b = await store.createDisclosureRequest(newRequest(2, { dueOn: '2026-03-10', description: '关于100%_通知' }));
+        const c = await store.createDisclosureRequest(newRequest(3, { dueOn: null }));
+        const d = await store.createDisclosureRequest(newRequest(4));
+        await store.moveDisclosureRequest({
+          id: d.id, expectedVersion: 1, from: 'received', to: 'closed', action: 'reply', comment: null,
+          actor: { staffId: null, at: '2026-03-05T02:00:00.000Z' }, changes: { outcome: 'disclose', closedOn: '2026-03-05', dueOn: null },
+        });
+        const list = (f: Partial<DisclosureRequestFilter>) => store.listDisclosureRequests({ limit: 10, offset: 0, ...f });
+        expect((await list({})).rows.map((r) => r.id)).toEqual([b.id, a.id, c.id, d.id]);
+        expect((await list({ stage: 'closed' })).rows.map((r) => r.id)).toEqual([d.id]);
+        expect((await list({ dueBefore: '2026-03-11' })).rows.map((r) => r.id)).toEqual([b.id]);
+        expect((await list({ dueOnOrBefore: '2026-03-20' })).rows.map((r) => r.id)).toEqual([b.id, a.id]);
+        expect((await list({ q: '小明' })).rows.map((r) => r.id)).toEqual([a.id]);
+        expect((await list({ q: '%_' })).rows.map((r) => r.id)).toEqual([b.id]);
+        expect((await list({ q: c.queryNo })).rows.map((r) => r.id)).toEqual([c.id]);
+        expect((await list({ limit: 1 })).total).toBe(4);
+        expect((await store.listOpenDisclosureRequests()).map((r) => r.id)).toEqual([a.id, b.id, c.id]);
+        expect(await store.saveDisclosureRequestDueDates([{ id: c.id, version: 1, dueOn: '2027-01-29' }, { id: d.id, version: 2, dueOn: '2027-01-29' }])).toBe(1);
+        expect((await store.findDisclosureRequest(c.id))!.dueOn).toBe('2027-01-29');
+        expect((await store.findDisclosureRequest(d.id))!.dueOn).toBeNull();
+      });
+
+      it('when 补正 deadlines pass, then only requests still waiting with a deadline before today are listed', async () => {
+        const f = await seed(store);
+        const mk = async (n: number, supplementDueOn: string) => {
+          const r = await store.createDisclosureRequest(newRequest(n));
+          return store.moveDisclosureRequest({
+            id: r.id, expectedVersion: 1, from: 'received', to: 'supplement_requested', action: 'request_supplement', comment: 'x',
+            actor: { staffId: f.reviewer.id, at: '2026-03-03T02:00:00.000Z' }, changes: { dueOn: null, supplementDueOn },
+          });
+        };
+        const late = await mk(1, '2026-03-20');
+        await mk(2, '2026-03-23');
+        await store.createDisclosureRequest(newRequest(3));
+        expect((await store.listExpiredSupplements('2026-03-23')).map((r) => r.id)).toEqual([late.id]);
+      });
+
+      it('when fees and review records are entered, then they are listed, logged, and the review outcome is updated with its version', async () => {
+        const f = await seed(store);
+        const r = await store.createDisclosureRequest(newRequest(1));
+        const actor = { staffId: f.reviewer.id, at: '2026-03-04T02:00:00.000Z' };
+        const fee = await store.addDisclosureRequestFee({ requestId: r.id, chargedOn: '2026-03-04', amountFen: 12050, waivedFen: 50, note: '超量' }, actor);
+        expect(fee).toMatchObject({ amountFen: 12050, waivedFen: 50, note: '超量', staffId: f.reviewer.id });
+        expect(await store.listDisclosureRequestFees(r.id)).toEqual([fee]);
+        const review = await store.addDisclosureRequestReview(
+          { requestId: r.id, kind: 'review', filedOn: '2026-04-01', outcome: 'pending', decidedOn: null, note: '' }, actor,
+        );
+        expect(review).toMatchObject({ kind: 'review', outcome: 'pending', decidedOn: null, version: 1 });
+        const decided = await store.updateDisclosureRequestReview(review.id, 1, { outcome: 'corrected', decidedOn: '2026-05-10', note: '责令重新答复' }, actor);
+        expect(decided).toMatchObject({ outcome: 'corrected', decidedOn: '2026-05-10', version: 2 });
+        expect(await errorOf(store.updateDisclosureRequestReview(review.id, 1, { outcome: 'upheld', decidedOn: '2026-05-11', note: '' }, actor))).toBeInstanceOf(StaleVersionError);
+        expect(await store.findDisclosureRequestReview(review.id)).toEqual(decided);
+        expect(await store.listDisclosureRequestReviews(r.id)).toEqual([decided]);
+        expect((await store.listDisclosureRequestEvents(r.id)).map((e) => [e.action, e.fromStage, e.toStage])).toEqual([
+          ['receive', null, 'received'], ['fee', 'received', 'received'], ['review', 'received', 'received'], ['review', 'received', 'received'],
+        ]);
+        expect(await errorOf(store.addDisclosureRequestFee({ requestId: 9999, chargedOn: '2026-03-04', amountFen: 1, waivedFen: 0, note: '' }, actor))).toMatchObject({ status: 404 });
+      });
+
+      it('when the annual report reads a year, then carried-over, closed-in-year and still-open requests, fees and reviews are included, others not', async () => {
+        const f = await seed(store);
+        const actor = (iso: string) => ({ staffId: f.reviewer.id, at: iso });
+        const close = async (r: { id: number; version: number }, closedOn: string) =>
+          store.moveDisclosureRequest({
+            id: r.id, expectedVersion: r.version, from: 'received', to: 'closed', action: 'reply', comment: null,
+            actor: actor(`${closedOn}T02:00:00.000Z`), changes: { outcome: 'disclose', closedOn, dueOn: null },
+          });
+        const early = await store.createDisclosureRequest(newRequest(1, { receivedOn: '2025-05-06', receivedAt: '2025-05-06T02:00:00.000Z' }));
+        await close(early, '2025-06-01');
+        const carried = await store.createDisclosureRequest(newRequest(2, { receivedOn: '2025-12-20', receivedAt: '2025-12-20T02:00:00.000Z' }));
+        await close(carried, '2026-01-15');
+        const inYear = await store.createDisclosureRequest(newRequest(3, { receivedOn: '2026-03-02' }));
+        await close(inYear, '2026-03-20');
+        const open = await store.createDisclosureRequest(newRequest(4, { receivedOn: '2026-12-28', receivedAt: '2026-12-28T02:00:00.000Z' }));
+        await store.createDisclosureRequest(newRequest(5, { receivedOn: '2027-01-04', receivedAt: '2027-01-04T02:00:00.000Z' }));
+        const rows = await store.listDisclosureRequestsForReport(2026);
+        expect(rows.map((r) => [r.id, r.receivedOn, r.closedOn, r.outcome])).toEqual([
+          [carried.id, '2025-12-20', '2026-01-15', 'disclose'],
+          [inYear.id, '2026-03-02', '2026-03-20', 'disclose'],
+          [open.id, '2026-12-28', null, null],
+        ]);
+        await store.addDisclosureRequestFee({ requestId: carried.id, chargedOn: '2025-12-30', amountFen: 100, waivedFen: 0, note: '' }, actor('2025-12-30T02:00:00.000Z'));
+        await store.addDisclosureRequestFee({ requestId: inYear.id, chargedOn: '2026-03-10', amountFen: 300, waivedFen: 100, note: '' }, actor('2026-03-10T02:00:00.000Z'));
+        expect(await store.listDisclosureFeesForReport(2026)).toEqual([{ requestId: inYear.id, chargedOn: '2026-03-10', amountFen: 300, waivedFen: 100 }]);
+        const review = (requestId: number, filedOn: string, outcome: 'pending' | 'upheld', decidedOn: string | null) =>
+          store.addDisclosureRequestReview({ requestId, kind: 'litigation_direct', filedOn, outcome, decidedOn, note: '' }, actor(`${filedOn}T02:00:00.000Z`));
+        await review(early.id, '2025-06-10', 'upheld', '2025-09-01');
+        await review(carried.id, '2025-12-25', 'upheld', '2026-02-01');
+        await review(inYear.id, '2026-04-01', 'pending', null);
+        expect((await store.listDisclosureReviewsForReport(2026)).map((r) => [r.requestId, r.outcome, r.decidedOn])).toEqual([
+          [carried.id, 'upheld', '2026-02-01'],
+          [inYear.id, 'pending', null],
+        ]);
+      });
+
+      it('when files are attached to a catalog entry, then only an editable entry takes or loses them, and they are public only once published', async () => {
+        const f = await seed(store);
+        const actor = { staffId: f.registrar.id, at: '2026-03-01T02:00:00.000Z' };
+        const e = await store.createDisclosureEntry(
+          { title: '目录', category: '政策文件', writtenDate: '2026-03-01', publisher: '中心', summary: '', body: '正文', indexPrefix: '11330800MB0R57773W/2026-' },
+          actor,
+        );
+        const editable = ['draft', 'returned', 'unpublished'] as const;
+        const a = await store.attachDisclosureEntryFile(e.id, pdf('甲'), editable, actor);
+        const b = await store.attachDisclosureEntryFile(e.id, pdf('乙'), editable, actor);
+        expect((await store.listDisclosureEntryFiles(e.id)).map((x) => x.originalName)).toEqual(['甲.pdf', '乙.pdf']);
+        expect(await store.isNonPublicFile(a.id)).toBe(true);
+        expect(await store.removeDisclosureEntryFile(e.id, a.id, editable, actor)).toBe(true);
+        expect(await store.removeDisclosureEntryFile(e.id, a.id, editable, actor)).toBe(false);
+        expect(await store.isNonPublicFile(a.id)).toBe(false);
+        let moved = e;
+        for (const [from, to, action] of [['draft', 'submitted', 'submit'], ['submitted', 'approved', 'approve'], ['approved', 'published', 'publish']]) {
+          moved = await store.moveDisclosureEntry({ id: e.id, expectedVersion: moved.version, from: from as never, to: to as never, action: action as never, comment: null, actor });
+        }
+        expect(await store.isNonPublicFile(b.id)).toBe(false);
+        expect(await errorOf(store.attachDisclosureEntryFile(e.id, pdf('丙'), editable, actor))).toMatchObject({ status: 409 });
+        expect(await errorOf(store.removeDisclosureEntryFile(e.id, b.id, editable, actor))).toMatchObject({ status: 409 });
+        expect(await errorOf(store.attachDisclosureEntryFile(9999, pdf('丁'), editable, actor))).toMatchObject({ status: 404 });
+      });
     });
   });
 }

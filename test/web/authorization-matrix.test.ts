@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
+import { createQueryNo } from '../../src/domain/query-number';
 import { hashPassword } from '../../src/services/passwords';
 import { apiToken, createTestApp, csrfFrom, orgApplicant, PASSWORD, staffAgent, type TestApp } from '../helpers/test-app';
 
@@ -34,6 +35,8 @@ const SUPERVISORS_ANY_DEPT = SUPERVISOR;
 const ADMIN = { water: 403, waterLead: 403, land: 403, admin: 'ok', office: 403, webmaster: 403 } as const;
 /** 办公室 reviews disclosure entries (政府信息公开). */
 const OFFICE = { water: 403, waterLead: 403, land: 403, admin: 403, office: 'ok', webmaster: 403 } as const;
+/** 依申请公开 is handled by the 办公室 and admins (the pages show identity numbers and phones). */
+const REQUEST_HANDLERS = { water: 403, waterLead: 403, land: 403, admin: 'ok', office: 'ok', webmaster: 403 } as const;
 
 const MATRIX: Record<string, Record<Role, Outcome>> = {
   'GET /staff/': ANY,
@@ -95,15 +98,34 @@ const MATRIX: Record<string, Record<Role, Outcome>> = {
   'GET /staff/admin/accounts/:id/edit': ADMIN,
   'POST /staff/admin/accounts/:id': ADMIN,
   'POST /staff/admin/accounts/:id/password': ADMIN,
+  'POST /staff/admin/login-locks/clear': ADMIN,
+  'GET /staff/admin/auth-log': ADMIN,
+  'GET /staff/tokens': ANY,
+  'POST /staff/tokens/revoke': ANY,
   'GET /staff/disclosure/': ANY,
   'GET /staff/disclosure/new': ANY,
   'POST /staff/disclosure/': ANY,
-  'GET /staff/disclosure/report': ANY,
-  'GET /staff/disclosure/report.csv': ANY,
-  'POST /staff/disclosure/report': ANY,
+  'GET /staff/disclosure/reports/': ANY,
+  'GET /staff/disclosure/reports/:year': ANY,
+  'GET /staff/disclosure/reports/:year/:file': ANY,
+  'POST /staff/disclosure/reports/:year': OFFICE,
+  'POST /staff/disclosure/reports/:year/submit': OFFICE,
   'GET /staff/disclosure/:id': ANY,
   'POST /staff/disclosure/:id': ANY,
   'POST /staff/disclosure/:id/steps/:step': OFFICE,
+  'POST /staff/disclosure/:id/files': ANY,
+  'POST /staff/disclosure/:id/files/:fileId/delete': ANY,
+  'GET /staff/disclosure-requests/': REQUEST_HANDLERS,
+  'GET /staff/disclosure-requests/:id': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/supplement': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/supply': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/extend': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/reply': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/abandon': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/fees': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/reviews': REQUEST_HANDLERS,
+  'POST /staff/disclosure-requests/:id/reviews/:reviewId': REQUEST_HANDLERS,
+  'GET /staff/disclosure-requests/:id/files/:fileId': REQUEST_HANDLERS,
 };
 /** Reached by everyone, signed in or not. */
 const PUBLIC_STAFF_ROUTES = ['GET /staff/login', 'POST /staff/login', 'POST /staff/logout'];
@@ -169,6 +191,16 @@ describe('authorization matrix of the staff side', () => {
       .send({ _csrf: agents.water.csrf, reason: '需现场核查' })
       .expect(303);
     const extension = (await t.store.listExtensionRequests({ status: 'pending' }))[0];
+    const disclosureRequest = await t.store.createDisclosureRequest({
+      queryNo: createQueryNo('QR5K7M2P9X3'), applicantKind: 'person', applicantName: '张三', idNumber: '11010519491231002X', contactPerson: null,
+      phone: '13812345678', email: null, address: null, description: '申请内容', deliveryForm: 'email',
+      receivedAt: '2026-11-02T02:00:00.000Z', receivedOn: '2026-11-02', dueOn: '2026-11-30',
+    });
+    const office = (await t.store.findStaffByUsername('office'))!;
+    const review = await t.store.addDisclosureRequestReview(
+      { requestId: disclosureRequest.id, kind: 'review', filedOn: '2026-11-03', outcome: 'pending', decidedOn: null, note: '' },
+      { staffId: office.id, at: '2026-11-03T02:00:00.000Z' },
+    );
     t.store.db
       .prepare("INSERT INTO item_materials (item_id, seq, name, form) VALUES (?, 1, '取水许可申请书', '原件')")
       .run(t.items.water.id);
@@ -189,6 +221,8 @@ describe('authorization matrix of the staff side', () => {
       materialId: String(guide?.materials[0]?.id ?? 1),
       entryId,
       accountId: String(t.staff.land.id),
+      requestId: String(disclosureRequest.id),
+      reviewId: String(review.id),
     };
   });
   afterAll(() => t.cleanup());
@@ -203,6 +237,7 @@ describe('authorization matrix of the staff side', () => {
       : path.includes('/laws/') ? params.lawId
       : path.includes('/materials/') ? params.materialId
       : path.includes('/disclosure/') ? params.entryId
+      : path.includes('/disclosure-requests/') ? params.requestId
       : path.includes('/accounts/') ? params.accountId
       : '1';
     return path
@@ -211,6 +246,10 @@ describe('authorization matrix of the staff side', () => {
       .replace(':code', params.code)
       .replace(':date', params.date)
       .replace(':step', 'approve')
+      .replace(':year', '2025')
+      .replace(':file', 'table3.csv')
+      .replace(':reviewId', params.reviewId)
+      .replace(':fileId', '1')
       .replace(':id', id);
   };
 

@@ -1,12 +1,12 @@
 import request from 'supertest';
 import { largestRemainderPercents } from '../../src/domain/disclosure';
-import { createOfficeStaff, publishedEntry, SEED_REPORT, seedCategoryCounts } from '../helpers/disclosure-fixture';
+import { createOfficeStaff, publishedEntry } from '../helpers/disclosure-fixture';
 import { createTestApp, csrfFrom, manualClock, staffAgent, type TestApp } from '../helpers/test-app';
 import type { Staff } from '../../src/domain/model';
 
 const INDEX_NO = /^11330800MB0R57773W\/2026-\d{5}$/;
 
-describe('政府信息公开: catalog, review workflow and annual report', () => {
+describe('政府信息公开: catalog and review workflow', () => {
   let t: TestApp;
   let clock: ReturnType<typeof manualClock>;
   let office: Staff;
@@ -203,73 +203,6 @@ describe('政府信息公开: catalog, review workflow and annual report', () =>
   it('when the public opens the 公开指南, then it shows the office contact from the configuration', async () => {
     const res = await request(t.app).get('/disclosure/guide').expect(200);
     for (const text of ['0570-3890183', 'qzxzfwzx@163.com', '办公时间', '20个工作日', '机构职能、政策文件、规划计划、其他']) expect(res.text).toContain(text);
-  });
-
-  it('when the report is built from the seed report’s 54 entries, then the counts are 4/40/3/7 and the percentages add up to exactly 100', async () => {
-    expect(SEED_REPORT).toContain('累计主动向政府信息公开专栏公开政府信息54条');
-    const who = { author: t.staff.water, office, webmaster };
-    const counts = seedCategoryCounts();
-    expect(counts.map((c) => c.count)).toEqual([4, 40, 3, 7]);
-    let k = 0;
-    for (const c of counts) {
-      for (let i = 0; i < c.count; i++) {
-        k += 1;
-        const month = String((k % 12) + 1).padStart(2, '0');
-        await publishedEntry(t.store, who, { category: c.category, publishedAt: `${2010 + (k % 5)}-${month}-10T02:00:00.000Z` });
-      }
-    }
-    // Published after the year ended: not in the 2014 report.
-    await publishedEntry(t.store, who, { category: '其他', publishedAt: '2014-12-31T16:00:00.000Z', title: '2015年元旦发布' });
-    await t.store.addSiteVisits(4_000_123);
-    const admin = await staffAgent(t.app, 'admin');
-    const res = await admin.agent.get('/staff/disclosure/report').query({ year: '2014' }).expect(200);
-    expect(res.text).toContain('累计主动向政府信息公开专栏公开政府信息54条');
-    expect(res.text).toContain('机构职能类4条，占7%');
-    expect(res.text).toContain('政策文件类40条，占74%');
-    expect(res.text).toContain('规划计划类3条，占6%');
-    expect(res.text).toContain('其他类7条，占13%');
-    expect(res.text).toContain('4000123');
-    const csv = await admin.agent.get('/staff/disclosure/report.csv').query({ year: '2014', table: 'categories' }).expect(200);
-    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines).toEqual(['组配分类,条数,占比（%）', '机构职能,4,7', '政策文件,40,74', '规划计划,3,6', '其他,7,13', '合计,54,100']);
-    const percents = lines.slice(1, 5).map((l) => Number(l.split(',')[2]));
-    expect(percents.reduce((a, b) => a + b, 0)).toBe(100);
-    const site = await admin.agent.get('/staff/disclosure/report.csv').query({ year: '2014', table: 'site' }).expect(200);
-    expect(site.text).toContain('网上办事大厅累计访问量（人次）,4000123');
-  });
-
-  it('when a category name needs quoting in CSV, then it is escaped (and a formula is neutralised)', async () => {
-    await t.cleanup();
-    t = await createTestApp({ DISCLOSURE_CATEGORIES: '机构职能,"政策,文件",=规划' }, { clock });
-    ({ office, webmaster } = await createOfficeStaff(t.store));
-    await publishedEntry(t.store, { author: t.staff.water, office, webmaster }, { category: '"政策', publishedAt: '2025-03-01T00:00:00.000Z' });
-    const admin = await staffAgent(t.app, 'admin');
-    const csv = await admin.agent.get('/staff/disclosure/report.csv').query({ year: '2025' }).expect(200);
-    expect(csv.text).toContain('"""政策",1,100');
-    expect(csv.text).toContain("'=规划,0,0");
-  });
-
-  it('when the report is drafted as an entry, then it enters the review workflow as a draft with the report text', async () => {
-    const admin = await staffAgent(t.app, 'office');
-    const page = await admin.agent.get('/staff/disclosure/report').query({ year: '2025', overview: '加强领导，完善制度。' }).expect(200);
-    expect(page.text).toContain('加强领导，完善制度。');
-    const res = await admin.agent
-      .post('/staff/disclosure/report')
-      .type('form')
-      .send({ _csrf: csrfFrom(page.text), year: '2025', overview: '加强领导，完善制度。', requests: '无申请。', fees: '无。', appeals: '无。', problems: '更新不及时。', other: '无。' })
-      .expect(303);
-    const id = Number(/(\d+)\?done/.exec(res.headers.location)![1]);
-    const entry = (await t.store.findDisclosureEntry(id))!;
-    expect(entry).toMatchObject({ status: 'draft', title: '衢州市行政服务中心2025年政府信息公开工作年度报告', category: '其他' });
-    expect(entry.body).toContain('一、政府信息公开工作的基本概况\n\n加强领导，完善制度。');
-    expect(entry.body).toContain('六、政府信息公开工作存在的主要问题及改进情况\n\n更新不及时。');
-  });
-
-  it('when the year is not a number, then the report page says so', async () => {
-    const admin = await staffAgent(t.app, 'admin');
-    const res = await admin.agent.get('/staff/disclosure/report').query({ year: 'abc' }).expect(400);
-    expect(res.text).toContain('id="year-error"');
   });
 
   it('largest-remainder percentages always add to 100', () => {

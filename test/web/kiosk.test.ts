@@ -47,7 +47,8 @@ describe('kiosk pages', () => {
     expect(res.text).toContain('张**');
     expect(res.text).not.toContain('联系电话后四位');
     expect(res.text).not.toContain(personApplicant().phone);
-    expect(res.text).toContain('<meta http-equiv="refresh" content="60;url=/kiosk">');
+    // The fixed refresh is for browsers without JavaScript only; kiosk.js's idle timer restarts on each touch.
+    expect(res.text).toContain('<noscript><meta http-equiv="refresh" content="60;url=/kiosk"></noscript>');
     expectNoWayOut(res.text);
   });
 

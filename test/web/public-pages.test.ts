@@ -53,6 +53,9 @@ describe('public pages', () => {
     const res = await request(t.app).get('/lookup?no=ABCD-1234').expect(400);
     expect(res.text).toContain('查询号有误，请核对');
     expect(res.text).not.toContain('未查询到办件');
+    // The box itself is marked and carries the reason, for screen readers too.
+    expect(res.text).toMatch(/aria-describedby="query-no-error query-hint" aria-invalid="true"/);
+    expect(res.text).toContain('<p class="field-error" id="query-no-error">查询号只含数字2–9和字母，不含 0、O、1、I</p>');
   });
 
   it('when the check character is wrong, then the malformed page, not the not-found page', async () => {
@@ -61,6 +64,7 @@ describe('public pages', () => {
     const res = await request(t.app).get(`/lookup?no=${wrong}`).expect(400);
     expect(res.text).toContain('查询号有误，请核对');
     expect(res.text).toContain('校验位');
+    expect(res.text).toContain('id="query-no-error">校验位不符');
   });
 
   it('when a well-formed number is unknown, then a distinct 404 page', async () => {

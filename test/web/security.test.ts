@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createQueryNo } from '../../src/domain/query-number';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { apiToken, createTestApp, orgApplicant, type TestApp } from '../helpers/test-app';
 
 describe('security headers and limits', () => {
   let t: TestApp;
@@ -39,6 +39,21 @@ describe('security headers and limits', () => {
     expect(Number(api.headers['retry-after'])).toBeGreaterThan(0);
     const page = await request(t.app).get(`/lookup?no=${q}`).expect(429);
     expect(page.text).toContain('操作过于频繁');
+  });
+
+  it('known and unknown numbers take the same path: both count against the limit, and once limited both get the same 429', async () => {
+    t = await createTestApp({ LOOKUP_RATE_LIMIT: '4' });
+    const token = await apiToken(t.app, 'water');
+    const known = (await request(t.app).post('/api/v1/cases').set('Authorization', `Bearer ${token}`).send({ itemCode: 'SLJ-001', applicant: orgApplicant() }).expect(201)).body.queryNo;
+    const unknown = createQueryNo('23456789ABC');
+    await request(t.app).get(`/api/v1/cases/${known}`).expect(200);
+    await request(t.app).get(`/api/v1/cases/${unknown}`).expect(404);
+    await request(t.app).get(`/lookup?no=${known}`).expect(200);
+    await request(t.app).get(`/lookup?no=${unknown}`).expect(404);
+    const a = await request(t.app).get(`/api/v1/cases/${known}`).expect(429);
+    const b = await request(t.app).get(`/api/v1/cases/${unknown}`).expect(429);
+    expect(a.body).toEqual(b.body);
+    expect(a.headers['retry-after']).toBe(b.headers['retry-after']);
   });
 
   it('honours X-Forwarded-For only when TRUST_PROXY is set', async () => {

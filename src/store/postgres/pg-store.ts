@@ -22,7 +22,30 @@ import type {
 } from '../../domain/model';
 import { PG_MIGRATIONS_DIR } from '../../paths';
 import { eventHash } from '../../domain/event-hash';
-import type { DisclosureEntry, DisclosureEvent } from '../../domain/disclosure';
+import type { DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../../domain/disclosure';
+import {
+  nextRequestStage,
+  type DisclosureRequest,
+  type RequestAction,
+  type RequestEvent,
+  type RequestFee,
+  type RequestFeeRow,
+  type RequestReportRow,
+  type RequestReview,
+  type RequestReviewRow,
+  type RequestStage,
+  type ReviewOutcome,
+} from '../../domain/disclosure-request';
+import { emptyThrottle, type ThrottleState } from '../../domain/login-throttle';
+import {
+  toDisclosureRequest,
+  toRequestEvent,
+  toRequestFee,
+  toRequestFeeRow,
+  toRequestReportRow,
+  toRequestReview,
+  toRequestReviewRow,
+} from '../sqlite/disclosure-request-rows';
 import {
   DuplicateKeyError,
   DuplicateEvaluationError,
@@ -51,6 +74,19 @@ import {
   type NewItemChange,
   type NewLaw,
   type ApiTokenRecord,
+  type ApiTokenInfo,
+  type AuthEvent,
+  type AuthEventKind,
+  type NewAuthEvent,
+  type DisclosureRequestFilter,
+  type MoveDisclosureRequest,
+  type NewDisclosureRequest,
+  type NewRequestFee,
+  type NewRequestReview,
+  type RequestFile,
+  type DisclosureReportRecord,
+  type SaveDisclosureReport,
+  type SubmitDisclosureReport,
   type BulletinListOptions,
   type CaseFilter,
   type NewCase,
@@ -102,6 +138,7 @@ import {
   toRectification,
   toDisclosureEntry,
   toDisclosureEvent,
+  toDisclosureReport,
 } from '../sqlite/rows';
 import { HOT_QUERIES, hashedContent, listCasesQuery } from '../sqlite/sqlite-store';
 import { migratePostgres } from './pg-migrate';
@@ -109,6 +146,9 @@ import { bulletinSearchDoc, containsPattern, keywordTerms } from './pg-search';
 
 type Row = Record<string, unknown>;
 type Db = Pool | PoolClient;
+
+/** First key of the two-key advisory lock taken per 查询号 (see lockQueryNo). */
+const QUERY_NO_LOCK_CLASS = 0x71_6e_6f; // 'qno'
 
 const STAFF_SELECT = `SELECT s.id, s.username, s.display_name, s.role, s.department_id, s.window_id, s.password_hash,
   s.is_demo, s.active FROM staff s`;
@@ -513,14 +553,18 @@ export class PgStore implements Store {
   }
 
   async createApiToken(t: ApiTokenRecord): Promise<void> {
-    await this.run(this.pool, 'INSERT INTO api_tokens (id, staff_id, expires_at) VALUES (?, ?, ?)', t.id, t.staffId, t.expiresAt);
+    await this.run(
+      this.pool,
+      'INSERT INTO api_tokens (id, staff_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
+      t.id, t.staffId, t.expiresAt, t.createdAt ?? '',
+    );
   }
 
   async findApiToken(id: string): Promise<ApiTokenRecord | null> {
     return this.one(
       this.pool,
       'SELECT * FROM api_tokens WHERE id = ?',
-      (r) => ({ id: r.id as string, staffId: r.staff_id as number, expiresAt: r.expires_at as string }),
+      (r) => ({ id: r.id as string, staffId: r.staff_id as number, expiresAt: r.expires_at as string, createdAt: r.created_at as string }),
       id,
     );
   }
@@ -1058,6 +1102,8 @@ export class PgStore implements Store {
   async registerCase(c: NewCase): Promise<Case> {
     try {
       const id = await this.tx(async (db) => {
+        await lockQueryNo(db, c.queryNo);
+        if (await this.one(db, 'SELECT 1 AS x FROM disclosure_requests WHERE query_no = ?', (r) => r.x, c.queryNo)) throw new DuplicateQueryNoError();
         const id = await this.insertId(
           db,
           `INSERT INTO cases (query_no, item_id, department_id, applicant_name, applicant_kind, applicant_id_number,
@@ -1711,29 +1757,32 @@ export class PgStore implements Store {
   }
 
   async createDisclosureEntry(e: NewDisclosureEntry, actor: Actor): Promise<DisclosureEntry> {
-    return this.write(async (c) => {
-      let indexNo = e.indexNo;
-      if (!indexNo) {
-        // The counter row is locked until commit, so two drafts never draw the same serial.
-        await this.run(c, 'INSERT INTO disclosure_serials (prefix, last) VALUES (?, 0) ON CONFLICT (prefix) DO NOTHING', e.indexPrefix);
-        let serial = (await this.one(c, 'SELECT last FROM disclosure_serials WHERE prefix = ? FOR UPDATE', (r) => r.last as number, e.indexPrefix))!;
-        do {
-          serial += 1;
-          if (serial > 99_999) throw new ConflictError('index_no_exhausted', '本年度索引号流水号已用完');
-          indexNo = `${e.indexPrefix}${String(serial).padStart(5, '0')}`;
-        } while (await this.one(c, 'SELECT 1 AS x FROM disclosure_entries WHERE index_no = ?', (r) => r.x, indexNo));
-        await this.run(c, 'UPDATE disclosure_serials SET last = ? WHERE prefix = ?', serial, e.indexPrefix);
-      }
-      const id = await this.insertId(
-        c,
-        `INSERT INTO disclosure_entries (index_no, title, category, written_date, publisher, summary, body, status,
-           created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
-        indexNo, e.title, e.category, e.writtenDate, e.publisher, e.summary, e.body, actor.staffId, actor.at, actor.at,
-      );
-      await this.logDisclosureEvent(c, id, 'create', null, 'draft', actor.staffId, actor.at, null);
-      return (await this.disclosureById(c, id)) as DisclosureEntry;
-    });
+    return this.write(async (c) => (await this.disclosureById(c, await this.insertDisclosureEntry(c, e, actor, 'text'))) as DisclosureEntry);
+  }
+
+  /** Inserts a draft with its 'create' event (inside the caller's transaction); returns its id. */
+  private async insertDisclosureEntry(c: PoolClient, e: NewDisclosureEntry, actor: Actor, bodyFormat: 'text' | 'html'): Promise<number> {
+    let indexNo = e.indexNo;
+    if (!indexNo) {
+      // The counter row is locked until commit, so two drafts never draw the same serial.
+      await this.run(c, 'INSERT INTO disclosure_serials (prefix, last) VALUES (?, 0) ON CONFLICT (prefix) DO NOTHING', e.indexPrefix);
+      let serial = (await this.one(c, 'SELECT last FROM disclosure_serials WHERE prefix = ? FOR UPDATE', (r) => r.last as number, e.indexPrefix))!;
+      do {
+        serial += 1;
+        if (serial > 99_999) throw new ConflictError('index_no_exhausted', '本年度索引号流水号已用完');
+        indexNo = `${e.indexPrefix}${String(serial).padStart(5, '0')}`;
+      } while (await this.one(c, 'SELECT 1 AS x FROM disclosure_entries WHERE index_no = ?', (r) => r.x, indexNo));
+      await this.run(c, 'UPDATE disclosure_serials SET last = ? WHERE prefix = ?', serial, e.indexPrefix);
+    }
+    const id = await this.insertId(
+      c,
+      `INSERT INTO disclosure_entries (index_no, title, category, written_date, publisher, summary, body, body_format, status,
+         created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
+      indexNo, e.title, e.category, e.writtenDate, e.publisher, e.summary, e.body, bodyFormat, actor.staffId, actor.at, actor.at,
+    );
+    await this.logDisclosureEvent(c, id, 'create', null, 'draft', actor.staffId, actor.at, null);
+    return id;
   }
 
   async updateDisclosureEntry(id: number, expectedVersion: number, f: DisclosureFields, actor: Actor): Promise<DisclosureEntry> {
@@ -1830,6 +1879,567 @@ export class PgStore implements Store {
       entryId,
     );
   }
+
+  // Login security: API token listing, failed-login counters, the authentication log.
+
+  async listApiTokens(f: { staffId?: number; activeAt: string }): Promise<ApiTokenInfo[]> {
+    return this.all(
+      this.pool,
+      `SELECT t.id, t.staff_id, t.created_at, t.expires_at, s.username, s.display_name FROM api_tokens t
+       JOIN staff s ON s.id = t.staff_id WHERE t.expires_at > ? AND (?::integer IS NULL OR t.staff_id = ?)
+       ORDER BY t.created_at DESC, t.expires_at DESC`,
+      (r) => ({
+        id: r.id as string,
+        staffId: r.staff_id as number,
+        username: r.username as string,
+        staffName: r.display_name as string,
+        createdAt: r.created_at as string,
+        expiresAt: r.expires_at as string,
+      }),
+      f.activeAt,
+      f.staffId ?? null,
+      f.staffId ?? null,
+    );
+  }
+
+  async deleteApiToken(id: string, staffId?: number): Promise<boolean> {
+    return (
+      (await this.run(this.pool, 'DELETE FROM api_tokens WHERE id = ? AND (?::integer IS NULL OR staff_id = ?)', id, staffId ?? null, staffId ?? null)) > 0
+    );
+  }
+
+  async findLoginThrottles(keys: string[]): Promise<ThrottleState[]> {
+    if (keys.length === 0) return [];
+    return this.all(this.pool, 'SELECT * FROM login_throttle WHERE key = ANY(?::text[]) ORDER BY key', toThrottleState, keys);
+  }
+
+  async updateLoginThrottle(key: string, next: (prev: ThrottleState) => ThrottleState): Promise<ThrottleState> {
+    return this.tx(async (c) => {
+      // The row is created first so that FOR UPDATE has something to lock: concurrent failures
+      // for one key then read-modify-write one after the other, as under SQLite's write lock.
+      await this.run(c, 'INSERT INTO login_throttle (key) VALUES (?) ON CONFLICT (key) DO NOTHING', key);
+      const prev = (await this.one(c, 'SELECT * FROM login_throttle WHERE key = ? FOR UPDATE', toThrottleState, key)) ?? emptyThrottle(key);
+      const s = { ...next(prev), key };
+      await this.run(
+        c,
+        `UPDATE login_throttle SET failures = ?, window_start = ?, locked_until = ?, lock_level = ?, last_failure_at = ?
+         WHERE key = ?`,
+        s.failures, s.windowStart, s.lockedUntil, s.lockLevel, s.lastFailureAt, key,
+      );
+      return s;
+    });
+  }
+
+  async deleteLoginThrottle(key: string): Promise<boolean> {
+    return (await this.run(this.pool, 'DELETE FROM login_throttle WHERE key = ?', key)) > 0;
+  }
+
+  async listLoginLocks(now: string): Promise<ThrottleState[]> {
+    return this.all(this.pool, 'SELECT * FROM login_throttle WHERE locked_until > ? ORDER BY locked_until DESC, key', toThrottleState, now);
+  }
+
+  async addAuthEvent(e: NewAuthEvent): Promise<void> {
+    await this.run(
+      this.pool,
+      'INSERT INTO auth_events (at, kind, staff_id, username, ip, actor_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      e.at, e.kind, e.staffId, e.username.slice(0, 50), e.ip.slice(0, 100), e.actorId ?? null, e.detail ?? '',
+    );
+  }
+
+  async listAuthEvents(opts: { staffId?: number; kind?: AuthEventKind; limit: number; offset: number }): Promise<Page<AuthEvent>> {
+    const staffId = opts.staffId ?? null;
+    const kind = opts.kind ?? null;
+    const where = '(?::integer IS NULL OR e.staff_id = ?) AND (?::text IS NULL OR e.kind = ?)';
+    const total = await this.count(this.pool, `SELECT COUNT(*) AS n FROM auth_events e WHERE ${where}`, staffId, staffId, kind, kind);
+    const rows = await this.all(
+      this.pool,
+      `SELECT e.*, s.display_name AS staff_name, a.display_name AS actor_name FROM auth_events e
+       LEFT JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.actor_id
+       WHERE ${where} ORDER BY e.id DESC LIMIT ? OFFSET ?`,
+      (r) => ({
+        id: r.id as number,
+        at: r.at as string,
+        kind: r.kind as AuthEventKind,
+        staffId: (r.staff_id as number | null) ?? null,
+        staffName: (r.staff_name as string | null) ?? null,
+        username: r.username as string,
+        ip: r.ip as string,
+        actorId: (r.actor_id as number | null) ?? null,
+        actorName: (r.actor_name as string | null) ?? null,
+        detail: r.detail as string,
+      }),
+      staffId, staffId, kind, kind, opts.limit, opts.offset,
+    );
+    return { rows, total };
+  }
+
+  async countApprovals(range: { from: string; before: string }): Promise<number> {
+    return this.count(
+      this.pool,
+      `SELECT COUNT(DISTINCT case_id) AS n FROM stage_events WHERE to_stage = 'approved' AND at >= ? AND at < ?`,
+      range.from,
+      range.before,
+    );
+  }
+
+  // 政府信息公开: the annual report.
+
+  private reportByYear(db: Db, year: number): Promise<DisclosureReportRecord | null> {
+    return this.one(
+      db,
+      `SELECT r.*, e.status AS entry_status FROM disclosure_reports r LEFT JOIN disclosure_entries e ON e.id = r.entry_id
+       WHERE r.year = ?`,
+      toDisclosureReport,
+      year,
+    );
+  }
+
+  async findDisclosureReport(year: number): Promise<DisclosureReportRecord | null> {
+    return this.reportByYear(this.pool, year);
+  }
+
+  async listDisclosureReports(): Promise<DisclosureReportRecord[]> {
+    return this.all(
+      this.pool,
+      `SELECT r.*, e.status AS entry_status FROM disclosure_reports r LEFT JOIN disclosure_entries e ON e.id = r.entry_id
+       ORDER BY r.year DESC`,
+      toDisclosureReport,
+    );
+  }
+
+  async saveDisclosureReport(s: SaveDisclosureReport): Promise<DisclosureReportRecord> {
+    return this.write(async (c) => {
+      const texts = JSON.stringify(s.texts);
+      const figures = JSON.stringify(s.figures);
+      if (s.expectedVersion === null) {
+        const n = await this.run(
+          c,
+          `INSERT INTO disclosure_reports (year, template, texts_json, figures_json, updated_by, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year) DO NOTHING`,
+          s.year, s.template, texts, figures, s.actor.staffId, s.actor.at,
+        );
+        if (n === 0) throw new StaleVersionError('该年度报告已被他人保存，请刷新后重试');
+      } else {
+        const n = await this.run(
+          c,
+          `UPDATE disclosure_reports SET template = ?, texts_json = ?, figures_json = ?, version = version + 1,
+             updated_by = ?, updated_at = ?
+           WHERE year = ? AND version = ?`,
+          s.template, texts, figures, s.actor.staffId, s.actor.at, s.year, s.expectedVersion,
+        );
+        if (n === 0) throw new StaleVersionError('该年度报告已被他人更新，请刷新后重试');
+      }
+      return (await this.reportByYear(c, s.year)) as DisclosureReportRecord;
+    });
+  }
+
+  async submitDisclosureReport(s: SubmitDisclosureReport): Promise<{ report: DisclosureReportRecord; entry: DisclosureEntry }> {
+    return this.write(async (c) => {
+      // Concurrent submissions of one year take turns; the version is checked at the end, as in SQLite.
+      await this.run(c, 'SELECT 1 FROM disclosure_reports WHERE year = ? FOR UPDATE', s.year);
+      const f = s.fields;
+      const to = s.steps[s.steps.length - 1].to;
+      let entryId: number;
+      if (s.entry === null) {
+        entryId = await this.insertDisclosureEntry(c, { ...f, indexPrefix: s.indexPrefix }, s.actor, 'html');
+      } else {
+        entryId = s.entry.id;
+        const n = await this.run(
+          c,
+          `UPDATE disclosure_entries SET title = ?, category = ?, written_date = ?, publisher = ?, summary = ?, body = ?,
+             body_format = 'html', status = ?, version = version + 1, updated_at = ?
+           WHERE id = ? AND version = ? AND status = ?`,
+          f.title, f.category, f.writtenDate, f.publisher, f.summary, f.body, to, s.actor.at, entryId, s.entry.version, s.steps[0].from,
+        );
+        if (n === 0) throw new StaleVersionError('年度报告的公开信息已被他人处理，请刷新后重试');
+      }
+      for (const st of s.steps) {
+        if (st.action === 'create') continue;
+        await this.logDisclosureEvent(c, entryId, st.action, st.from, st.to, s.actor.staffId, s.actor.at, null);
+      }
+      if (s.entry === null) {
+        // One version per step after 'create', as if each had been a separate move.
+        await this.run(c, 'UPDATE disclosure_entries SET status = ?, version = version + ? WHERE id = ?', to, s.steps.length - 1, entryId);
+      }
+      const n = await this.run(
+        c,
+        `UPDATE disclosure_reports SET snapshot_json = ?, entry_id = ?, version = version + 1, updated_by = ?, updated_at = ?
+         WHERE year = ? AND version = ?`,
+        s.snapshotJson, entryId, s.actor.staffId, s.actor.at, s.year, s.expectedVersion,
+      );
+      if (n === 0) throw new StaleVersionError('该年度报告已被他人更新，请刷新后重试');
+      return {
+        report: (await this.reportByYear(c, s.year)) as DisclosureReportRecord,
+        entry: (await this.disclosureById(c, entryId)) as DisclosureEntry,
+      };
+    });
+  }
+
+  // 依申请公开: requests, their timeline, fees, reviews and attachments.
+
+  async listDisclosureRequestsForReport(year: number): Promise<RequestReportRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      this.pool,
+      `SELECT id, applicant_kind, received_on, closed_on, outcome FROM disclosure_requests
+       WHERE received_on <= ? AND (closed_on IS NULL OR closed_on >= ?) ORDER BY id`,
+      toRequestReportRow,
+      last,
+      first,
+    );
+  }
+
+  async listDisclosureFeesForReport(year: number): Promise<RequestFeeRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      this.pool,
+      `SELECT request_id, charged_on, amount_fen, waived_fen FROM disclosure_request_fees
+       WHERE charged_on BETWEEN ? AND ? ORDER BY id`,
+      toRequestFeeRow,
+      first,
+      last,
+    );
+  }
+
+  async listDisclosureReviewsForReport(year: number): Promise<RequestReviewRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      this.pool,
+      `SELECT request_id, kind, filed_on, outcome, decided_on FROM disclosure_request_reviews
+       WHERE filed_on <= ? AND (decided_on IS NULL OR decided_on >= ?) ORDER BY id`,
+      toRequestReviewRow,
+      last,
+      first,
+    );
+  }
+
+  private requestById(db: Db, id: number): Promise<DisclosureRequest | null> {
+    return this.one(db, 'SELECT * FROM disclosure_requests WHERE id = ?', toDisclosureRequest, id);
+  }
+
+  private logRequestEvent(
+    c: Db,
+    requestId: number,
+    action: RequestAction,
+    from: RequestStage | null,
+    to: RequestStage,
+    staffId: number | null,
+    at: string,
+    comment: string | null,
+  ): Promise<number> {
+    return this.insertId(
+      c,
+      `INSERT INTO disclosure_request_events (request_id, action, from_stage, to_stage, staff_id, at, comment)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      requestId, action, from, to, staffId, at, comment,
+    );
+  }
+
+  private insertFile(c: Db, file: NewFile, actor: { staffId: number | null; at: string }): Promise<number> {
+    return this.insertId(
+      c,
+      `INSERT INTO files (storage_name, original_name, content_type, size_bytes, uploaded_by, uploaded_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      file.storageName, file.originalName, file.contentType, file.sizeBytes, actor.staffId, actor.at,
+    );
+  }
+
+  async createDisclosureRequest(r: NewDisclosureRequest): Promise<DisclosureRequest> {
+    try {
+      const id = await this.tx(async (c) => {
+        // Cases and requests share the lookup page, so a number must be free in both tables.
+        await lockQueryNo(c, r.queryNo);
+        if (await this.one(c, 'SELECT 1 AS x FROM cases WHERE query_no = ?', (x) => x.x, r.queryNo)) throw new DuplicateQueryNoError();
+        const id = await this.insertId(
+          c,
+          `INSERT INTO disclosure_requests (query_no, applicant_kind, applicant_name, id_number, contact_person, phone, email,
+             address, description, delivery_form, stage, received_at, received_on, clock_start_on, due_on, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)`,
+          r.queryNo, r.applicantKind, r.applicantName, r.idNumber, r.contactPerson, r.phone, r.email, r.address,
+          r.description, r.deliveryForm, r.receivedAt, r.receivedOn, r.receivedOn, r.dueOn, r.receivedAt, r.receivedAt,
+        );
+        await this.logRequestEvent(c, id, 'receive', null, 'received', null, r.receivedAt, null);
+        return id;
+      });
+      return (await this.requestById(this.pool, id)) as DisclosureRequest;
+    } catch (err) {
+      if (uniqueViolation(err)?.constraint === 'disclosure_requests_query_no_uq') throw new DuplicateQueryNoError();
+      throw err;
+    }
+  }
+
+  async moveDisclosureRequest(m: MoveDisclosureRequest): Promise<DisclosureRequest> {
+    if (nextRequestStage(m.from, m.action) !== m.to) throw new ConflictError('wrong_stage', '该申请当前状态不能进行此操作');
+    return this.write(async (c) => {
+      const ch = m.changes;
+      const closing = m.to === 'closed';
+      const n = await this.run(
+        c,
+        `UPDATE disclosure_requests SET stage = ?, version = version + 1, updated_at = ?,
+           clock_start_on = CASE WHEN ?::boolean THEN ?::text ELSE clock_start_on END,
+           due_on = CASE WHEN ?::boolean THEN ?::text ELSE due_on END,
+           supplement_due_on = CASE WHEN ?::boolean THEN ?::text ELSE supplement_due_on END,
+           extended = CASE WHEN ?::boolean THEN ?::integer ELSE extended END,
+           outcome = CASE WHEN ?::boolean THEN ?::text ELSE outcome END,
+           reply_text = CASE WHEN ?::boolean THEN ?::text ELSE reply_text END,
+           closed_at = CASE WHEN ?::boolean THEN ?::text ELSE closed_at END,
+           closed_on = CASE WHEN ?::boolean THEN ?::text ELSE closed_on END
+         WHERE id = ? AND version = ? AND stage = ?`,
+        m.to,
+        m.actor.at,
+        ch.clockStartOn !== undefined,
+        ch.clockStartOn ?? null,
+        ch.dueOn !== undefined,
+        ch.dueOn ?? null,
+        ch.supplementDueOn !== undefined,
+        ch.supplementDueOn ?? null,
+        ch.extended !== undefined,
+        ch.extended ? 1 : 0,
+        ch.outcome !== undefined,
+        ch.outcome ?? null,
+        ch.replyText !== undefined,
+        ch.replyText ?? null,
+        closing,
+        closing ? m.actor.at : null,
+        closing,
+        ch.closedOn ?? null,
+        m.id,
+        m.expectedVersion,
+        m.from,
+      );
+      if (n === 0) {
+        if (!(await this.requestById(c, m.id))) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+        throw new StaleVersionError('该申请已被他人处理，请刷新后重试');
+      }
+      const eventId = await this.logRequestEvent(c, m.id, m.action, m.from, m.to, m.actor.staffId, m.actor.at, m.comment);
+      const start = await this.count(c, 'SELECT COUNT(*) AS n FROM disclosure_request_files WHERE request_id = ?', m.id);
+      for (const [i, f] of (m.files ?? []).entries()) {
+        const fileId = await this.insertFile(c, f, m.actor);
+        await this.run(
+          c,
+          'INSERT INTO disclosure_request_files (request_id, file_id, event_id, position) VALUES (?, ?, ?, ?)',
+          m.id, fileId, eventId, start + i,
+        );
+      }
+      return (await this.requestById(c, m.id)) as DisclosureRequest;
+    });
+  }
+
+  async saveDisclosureRequestDueDates(updates: { id: number; version: number; dueOn: string | null }[]): Promise<number> {
+    return this.tx(async (c) => {
+      let n = 0;
+      for (const u of updates) {
+        n += await this.run(c, "UPDATE disclosure_requests SET due_on = ? WHERE id = ? AND version = ? AND stage = 'received'", u.dueOn, u.id, u.version);
+      }
+      return n;
+    });
+  }
+
+  async findDisclosureRequest(id: number): Promise<DisclosureRequest | null> {
+    return this.requestById(this.pool, id);
+  }
+
+  async findDisclosureRequestByQueryNo(queryNo: string): Promise<DisclosureRequest | null> {
+    return this.one(this.pool, 'SELECT * FROM disclosure_requests WHERE query_no = ?', toDisclosureRequest, queryNo);
+  }
+
+  async listDisclosureRequests(f: DisclosureRequestFilter): Promise<Page<DisclosureRequest>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.stage) {
+      where.push('stage = ?');
+      params.push(f.stage);
+    }
+    if (f.dueBefore !== undefined) {
+      where.push("stage = 'received' AND due_on < ?");
+      params.push(f.dueBefore);
+    }
+    if (f.dueOnOrBefore !== undefined) {
+      where.push("stage = 'received' AND due_on <= ?");
+      params.push(f.dueOnOrBefore);
+    }
+    if (f.q) where.push(anyColumnContainsCi(['applicant_name', 'query_no', 'description'], f.q, params));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = await this.count(this.pool, `SELECT COUNT(*) AS n FROM disclosure_requests ${w}`, ...params);
+    const rows = await this.all(
+      this.pool,
+      `SELECT * FROM disclosure_requests ${w}
+       ORDER BY stage = 'closed', CASE WHEN stage = 'closed' THEN NULL ELSE coalesce(due_on, supplement_due_on, '9999') END,
+         closed_at DESC NULLS LAST, id DESC LIMIT ? OFFSET ?`,
+      toDisclosureRequest,
+      ...params,
+      f.limit,
+      f.offset,
+    );
+    return { rows, total };
+  }
+
+  async listOpenDisclosureRequests(): Promise<DisclosureRequest[]> {
+    return this.all(this.pool, "SELECT * FROM disclosure_requests WHERE stage = 'received' ORDER BY id", toDisclosureRequest);
+  }
+
+  async listExpiredSupplements(today: string): Promise<DisclosureRequest[]> {
+    return this.all(
+      this.pool,
+      "SELECT * FROM disclosure_requests WHERE stage = 'supplement_requested' AND supplement_due_on < ? ORDER BY id",
+      toDisclosureRequest,
+      today,
+    );
+  }
+
+  async listDisclosureRequestEvents(requestId: number): Promise<RequestEvent[]> {
+    return this.all(
+      this.pool,
+      `SELECT e.*, s.display_name AS staff_name FROM disclosure_request_events e LEFT JOIN staff s ON s.id = e.staff_id
+       WHERE e.request_id = ? ORDER BY e.id`,
+      toRequestEvent,
+      requestId,
+    );
+  }
+
+  async listDisclosureRequestFiles(requestId: number): Promise<RequestFile[]> {
+    return this.all(
+      this.pool,
+      `SELECT f.*, l.request_id, l.event_id FROM disclosure_request_files l JOIN files f ON f.id = l.file_id
+       WHERE l.request_id = ? ORDER BY l.position`,
+      (r) => ({ ...(toFile(r) as FileRecord), requestId: Number(r.request_id), eventId: r.event_id === null ? null : Number(r.event_id) }),
+      requestId,
+    );
+  }
+
+  async addDisclosureRequestFee(f: NewRequestFee, actor: Actor): Promise<RequestFee> {
+    return this.write(async (c) => {
+      const request = await this.one(c, 'SELECT * FROM disclosure_requests WHERE id = ? FOR UPDATE', toDisclosureRequest, f.requestId);
+      if (!request) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+      const id = await this.insertId(
+        c,
+        `INSERT INTO disclosure_request_fees (request_id, charged_on, amount_fen, waived_fen, note, staff_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        f.requestId, f.chargedOn, f.amountFen, f.waivedFen, f.note, actor.staffId, actor.at,
+      );
+      await this.logRequestEvent(c, f.requestId, 'fee', request.stage, request.stage, actor.staffId, actor.at, f.note || null);
+      return (await this.one(c, 'SELECT * FROM disclosure_request_fees WHERE id = ?', toRequestFee, id)) as RequestFee;
+    });
+  }
+
+  async listDisclosureRequestFees(requestId: number): Promise<RequestFee[]> {
+    return this.all(this.pool, 'SELECT * FROM disclosure_request_fees WHERE request_id = ? ORDER BY charged_on, id', toRequestFee, requestId);
+  }
+
+  async addDisclosureRequestReview(r: NewRequestReview, actor: Actor): Promise<RequestReview> {
+    return this.write(async (c) => {
+      const request = await this.one(c, 'SELECT * FROM disclosure_requests WHERE id = ? FOR UPDATE', toDisclosureRequest, r.requestId);
+      if (!request) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+      const id = await this.insertId(
+        c,
+        `INSERT INTO disclosure_request_reviews (request_id, kind, filed_on, outcome, decided_on, note, staff_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        r.requestId, r.kind, r.filedOn, r.outcome, r.decidedOn, r.note, actor.staffId, actor.at,
+      );
+      await this.logRequestEvent(c, r.requestId, 'review', request.stage, request.stage, actor.staffId, actor.at, r.note || null);
+      return (await this.reviewById(c, id)) as RequestReview;
+    });
+  }
+
+  private reviewById(db: Db, id: number): Promise<RequestReview | null> {
+    return this.one(db, 'SELECT * FROM disclosure_request_reviews WHERE id = ?', toRequestReview, id);
+  }
+
+  async updateDisclosureRequestReview(
+    id: number,
+    expectedVersion: number,
+    u: { outcome: ReviewOutcome; decidedOn: string | null; note: string },
+    actor: Actor,
+  ): Promise<RequestReview> {
+    return this.write(async (c) => {
+      const before = await this.reviewById(c, id);
+      if (!before) throw new NotFoundError('review_not_found', '未找到该复议或诉讼记录');
+      const n = await this.run(
+        c,
+        `UPDATE disclosure_request_reviews SET outcome = ?, decided_on = ?, note = ?, version = version + 1
+         WHERE id = ? AND version = ?`,
+        u.outcome, u.decidedOn, u.note, id, expectedVersion,
+      );
+      if (n === 0) throw new StaleVersionError('该记录已被他人更新，请刷新后重试');
+      const request = (await this.requestById(c, before.requestId)) as DisclosureRequest;
+      await this.logRequestEvent(c, before.requestId, 'review', request.stage, request.stage, actor.staffId, actor.at, u.note || null);
+      return (await this.reviewById(c, id)) as RequestReview;
+    });
+  }
+
+  async findDisclosureRequestReview(id: number): Promise<RequestReview | null> {
+    return this.reviewById(this.pool, id);
+  }
+
+  async listDisclosureRequestReviews(requestId: number): Promise<RequestReview[]> {
+    return this.all(this.pool, 'SELECT * FROM disclosure_request_reviews WHERE request_id = ? ORDER BY filed_on, id', toRequestReview, requestId);
+  }
+
+  /** Locks the entry row, so its status cannot change before the attachment change commits. */
+  private async assertEntryEditable(c: Db, entryId: number, editable: readonly DisclosureStatus[]): Promise<void> {
+    const entry = await this.one(c, 'SELECT * FROM disclosure_entries WHERE id = ? FOR UPDATE', toDisclosureEntry, entryId);
+    if (!entry) throw new NotFoundError('not_found', '未找到该公开信息');
+    if (!editable.includes(entry.status)) throw new ConflictError('not_editable', '该信息正在审核或已发布，不能修改附件');
+  }
+
+  async attachDisclosureEntryFile(
+    entryId: number,
+    file: NewFile,
+    editableStatuses: readonly DisclosureStatus[],
+    actor: Actor,
+  ): Promise<FileRecord> {
+    return this.write(async (c) => {
+      await this.assertEntryEditable(c, entryId, editableStatuses);
+      const fileId = await this.insertFile(c, file, actor);
+      const position = await this.count(c, 'SELECT coalesce(max(position) + 1, 0) AS n FROM disclosure_entry_files WHERE entry_id = ?', entryId);
+      await this.run(c, 'INSERT INTO disclosure_entry_files (entry_id, file_id, position) VALUES (?, ?, ?)', entryId, fileId, position);
+      await this.audit(c, actor, 'file', fileId, null, {
+        disclosureEntryId: entryId,
+        originalName: file.originalName,
+        contentType: file.contentType,
+        sizeBytes: file.sizeBytes,
+      });
+      return (await this.fileById(c, fileId)) as FileRecord;
+    });
+  }
+
+  async removeDisclosureEntryFile(
+    entryId: number,
+    fileId: number,
+    editableStatuses: readonly DisclosureStatus[],
+    actor: Actor,
+  ): Promise<boolean> {
+    return this.write(async (c) => {
+      await this.assertEntryEditable(c, entryId, editableStatuses);
+      const removed = (await this.run(c, 'DELETE FROM disclosure_entry_files WHERE entry_id = ? AND file_id = ?', entryId, fileId)) === 1;
+      if (removed) await this.audit(c, actor, 'file', fileId, { disclosureEntryId: entryId }, null);
+      return removed;
+    });
+  }
+
+  async listDisclosureEntryFiles(entryId: number): Promise<FileRecord[]> {
+    return this.all(
+      this.pool,
+      'SELECT f.* FROM disclosure_entry_files l JOIN files f ON f.id = l.file_id WHERE l.entry_id = ? ORDER BY l.position',
+      (r) => toFile(r) as FileRecord,
+      entryId,
+    );
+  }
+
+  async isNonPublicFile(fileId: number): Promise<boolean> {
+    const r = (await this.one(
+      this.pool,
+      `SELECT EXISTS (SELECT 1 FROM disclosure_request_files WHERE file_id = ?) AS request,
+         EXISTS (SELECT 1 FROM disclosure_entry_files WHERE file_id = ?) AS entry,
+         EXISTS (SELECT 1 FROM disclosure_entry_files l JOIN disclosure_entries e ON e.id = l.entry_id
+                 WHERE l.file_id = ? AND e.status = 'published') AS published`,
+      (x) => ({ request: x.request as boolean, entry: x.entry as boolean, published: x.published as boolean }),
+      fileId,
+      fileId,
+      fileId,
+    ))!;
+    return r.request || (r.entry && !r.published);
+  }
 }
 
 function scopeParams(q: StatsScope): unknown[] {
@@ -1850,4 +2460,23 @@ function anyColumnContainsCi(columns: readonly string[], text: string, params: u
   const like = containsPattern(text);
   for (const _ of columns) params.push(like);
   return `(${columns.map((c) => `${c} ILIKE ?`).join(' OR ')})`;
+}
+
+const toThrottleState = (r: Row): ThrottleState => ({
+  key: r.key as string,
+  failures: r.failures as number,
+  windowStart: (r.window_start as string | null) ?? null,
+  lockedUntil: (r.locked_until as string | null) ?? null,
+  lockLevel: r.lock_level as number,
+  lastFailureAt: (r.last_failure_at as string | null) ?? null,
+});
+
+function yearBounds(year: number): { first: string; last: string } {
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError('year out of range');
+  return { first: `${year}-01-01`, last: `${year}-12-31` };
+}
+
+/** Cases and requests draw 查询号 from one space; registering either takes this lock until commit. */
+async function lockQueryNo(c: PoolClient, queryNo: string): Promise<void> {
+  await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [QUERY_NO_LOCK_CLASS, queryNo]);
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { eventHash } from '../../domain/event-hash';
 import { hashedContent } from './sqlite-store';
 
@@ -10,8 +11,10 @@ export interface IntegrityProblem {
 }
 
 /**
- * SQLite's own checks plus the domain invariants that must hold after any crash: every case's
- * stage is its last stage event's target, and every approval of a public item has its bulletin entry.
+ * SQLite's own checks plus the domain invariants that must hold after any crash, i.e. no record is
+ * half-written: every case starts with its registration event, its events are numbered 1..n with n
+ * its version, its stage is its last stage event's target, every approval of a public item has its
+ * bulletin entry, every outbox message announcing an event has that event, and every hash chain holds.
  */
 export function checkSqliteIntegrity(db: Database.Database, limit = 100): IntegrityProblem[] {
   const problems: IntegrityProblem[] = [];
@@ -20,6 +23,30 @@ export function checkSqliteIntegrity(db: Database.Database, limit = 100): Integr
   }
   for (const r of db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]) {
     problems.push({ check: 'foreign_key_check', detail: `${r.table} row ${r.rowid} points at a missing ${r.parent}` });
+  }
+  const firstEvent = db
+    .prepare(
+      `SELECT c.query_no FROM cases c WHERE NOT EXISTS (
+         SELECT 1 FROM stage_events e WHERE e.case_id = c.id AND e.seq = 1 AND e.kind = 'stage'
+           AND e.from_stage IS NULL AND e.to_stage = 'submitted') LIMIT ?`,
+    )
+    .all(limit) as { query_no: string }[];
+  for (const r of firstEvent) {
+    problems.push({ check: 'first_event', detail: `case ${r.query_no} has no registration event (#1 → submitted)` });
+  }
+  // Each write that moves a case bumps its version and appends exactly one event.
+  const numbering = db
+    .prepare(
+      `SELECT c.query_no, c.version, COUNT(e.id) AS n, COALESCE(MIN(e.seq), 0) AS lo, COALESCE(MAX(e.seq), 0) AS hi
+       FROM cases c LEFT JOIN stage_events e ON e.case_id = c.id GROUP BY c.id
+       HAVING n <> c.version OR lo <> 1 OR hi <> n LIMIT ?`,
+    )
+    .all(limit) as { query_no: string; version: number; n: number; lo: number; hi: number }[];
+  for (const r of numbering) {
+    problems.push({
+      check: 'event_numbering',
+      detail: `case ${r.query_no} is at version ${r.version} but has ${r.n} event(s) numbered ${r.lo}..${r.hi}`,
+    });
   }
   const stageMismatch = db
     .prepare(
@@ -45,6 +72,16 @@ export function checkSqliteIntegrity(db: Database.Database, limit = 100): Integr
     .all(limit) as { query_no: string }[];
   for (const r of missingBulletin) {
     problems.push({ check: 'bulletin', detail: `approval of case ${r.query_no} has no bulletin entry (第四十条)` });
+  }
+  const orphanOutbox = db
+    .prepare(
+      `SELECT o.id, c.query_no FROM outbox o JOIN cases c ON c.id = o.case_id
+       WHERE o.stage_event_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM stage_events e WHERE e.id = o.stage_event_id AND e.case_id = o.case_id) LIMIT ?`,
+    )
+    .all(limit) as { id: number; query_no: string }[];
+  for (const r of orphanOutbox) {
+    problems.push({ check: 'outbox_event', detail: `outbox message ${r.id} of case ${r.query_no} announces an event the case does not have` });
   }
   problems.push(...verifyHashChains(db, limit));
   return problems;
@@ -78,15 +115,55 @@ export function verifyHashChains(db: Database.Database, limit = 100): IntegrityP
   return problems;
 }
 
+/**
+ * After the first step, copy every remaining page in one step. In small steps, each write by another
+ * connection between two steps restarts the backup, so a busy server could keep it from ever finishing;
+ * one step reads one snapshot, and in WAL mode that read does not hold up writers.
+ */
+const WHOLE_REST = 0x7fffffff;
+
 /** Online backup (SQLite backup API): consistent while the server keeps writing. */
 export async function backupSqlite(sourceFile: string, targetFile: string): Promise<void> {
   fs.mkdirSync(path.dirname(path.resolve(targetFile)), { recursive: true });
   const db = new Database(sourceFile, { readonly: true, fileMustExist: true });
   try {
-    await db.backup(targetFile);
+    await db.backup(targetFile, { progress: () => WHOLE_REST });
   } finally {
     db.close();
   }
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+(async () => {
+  const db = new Database(workerData.source, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(workerData.target, { progress: () => ${WHOLE_REST} });
+  } finally {
+    db.close();
+  }
+})().then(
+  () => parentPort.postMessage({ ok: true }),
+  (err) => parentPort.postMessage({ ok: false, message: String((err && err.message) || err) }),
+);
+`;
+
+/**
+ * backupSqlite in a worker thread: the server's scheduled backups copy a large file without
+ * stalling the requests it is serving.
+ */
+export function backupSqliteInWorker(sourceFile: string, targetFile: string): Promise<void> {
+  fs.mkdirSync(path.dirname(path.resolve(targetFile)), { recursive: true });
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: require.resolve('better-sqlite3'), source: path.resolve(sourceFile), target: path.resolve(targetFile) },
+    });
+    worker.once('message', (m: { ok: boolean; message?: string }) => (m.ok ? resolve() : reject(new Error(m.message))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the backup worker stopped (exit code ${code})`)));
+  });
 }
 
 /**

@@ -29,6 +29,8 @@ import type {
   MaterialForm,
 } from '../../domain/catalog';
 import type { Evaluation, EvaluationLevel, Rectification } from '../../domain/evaluation';
+import { toReportFigures, toReportTexts } from '../../domain/disclosure-report';
+import type { DisclosureReportRecord } from '../store';
 
 /** snake_case rows stay here; everything above the store sees camelCase objects. */
 type Row = Record<string, unknown>;
@@ -427,6 +429,7 @@ export function toDisclosureEntry(r: Row): DisclosureEntry {
     publisher: str(r.publisher),
     summary: str(r.summary),
     body: str(r.body),
+    bodyFormat: r.body_format === 'html' ? 'html' : 'text',
     status: str(r.status) as DisclosureStatus,
     publishedAt: r.published_at === null ? null : str(r.published_at),
     version: num(r.version),
@@ -448,4 +451,27 @@ export function toDisclosureEvent(r: Row): DisclosureEvent {
     at: str(r.at),
     comment: r.comment === null ? null : str(r.comment),
   };
+}
+
+export function toDisclosureReport(r: Row): DisclosureReportRecord {
+  return {
+    year: num(r.year),
+    template: str(r.template) === '2021' ? '2021' : '2008',
+    texts: toReportTexts(parseJsonObject(r.texts_json)),
+    figures: toReportFigures(parseJsonObject(r.figures_json)),
+    entryId: r.entry_id === null ? null : num(r.entry_id),
+    entryStatus: r.entry_status === null || r.entry_status === undefined ? null : (str(r.entry_status) as DisclosureStatus),
+    snapshotJson: r.snapshot_json === null ? null : str(r.snapshot_json),
+    version: num(r.version),
+    updatedBy: num(r.updated_by),
+    updatedAt: str(r.updated_at),
+  };
+}
+
+function parseJsonObject(v: unknown): unknown {
+  try {
+    return JSON.parse(str(v));
+  } catch {
+    return {};
+  }
 }

@@ -24,7 +24,29 @@ import type {
 import { MIGRATIONS_DIR } from '../../paths';
 import { eventHash, type HashedEventContent } from '../../domain/event-hash';
 import { CENTER_OFFICE_ROLES } from '../../domain/model';
-import type { DisclosureEntry, DisclosureEvent } from '../../domain/disclosure';
+import type { DisclosureEntry, DisclosureEvent, DisclosureStatus } from '../../domain/disclosure';
+import {
+  nextRequestStage,
+  type DisclosureRequest,
+  type RequestAction,
+  type RequestEvent,
+  type RequestFee,
+  type RequestFeeRow,
+  type RequestReportRow,
+  type RequestReview,
+  type RequestReviewRow,
+  type RequestStage,
+  type ReviewOutcome,
+} from '../../domain/disclosure-request';
+import {
+  toDisclosureRequest,
+  toRequestEvent,
+  toRequestFee,
+  toRequestFeeRow,
+  toRequestReportRow,
+  toRequestReview,
+  toRequestReviewRow,
+} from './disclosure-request-rows';
 import { migrateSqlite } from '../migrate';
 import {
   DuplicateKeyError,
@@ -54,6 +76,10 @@ import {
   type NewItemChange,
   type NewLaw,
   type ApiTokenRecord,
+  type ApiTokenInfo,
+  type AuthEvent,
+  type AuthEventKind,
+  type NewAuthEvent,
   type BulletinListOptions,
   type CaseFilter,
   type NewCase,
@@ -65,7 +91,16 @@ import {
   type Store,
   type DisclosureFields,
   type DisclosureFilter,
+  type DisclosureRequestFilter,
+  type MoveDisclosureRequest,
+  type NewDisclosureRequest,
+  type NewRequestFee,
+  type NewRequestReview,
+  type RequestFile,
   type MoveDisclosureEntry,
+  type DisclosureReportRecord,
+  type SaveDisclosureReport,
+  type SubmitDisclosureReport,
   type NewDisclosureEntry,
 } from '../store';
 import {
@@ -105,11 +140,22 @@ import {
   toEvaluation,
   toRectification,
   toDisclosureEntry,
+  toDisclosureReport,
   toDisclosureEvent,
 } from './rows';
+import { emptyThrottle, type ThrottleState } from '../../domain/login-throttle';
 import { bulletinOrderKey, instantKey, KEY_MAX, KEY_MIN, matchExpression, registerSearchFunctions } from './search-index';
 
 type Row = Record<string, unknown>;
+
+const toThrottleState = (r: Row): ThrottleState => ({
+  key: r.key as string,
+  failures: r.failures as number,
+  windowStart: (r.window_start as string | null) ?? null,
+  lockedUntil: (r.locked_until as string | null) ?? null,
+  lockLevel: r.lock_level as number,
+  lastFailureAt: (r.last_failure_at as string | null) ?? null,
+});
 
 /** Staff with the effective role: a center-office role from staff_roles wins over the placeholder. */
 const STAFF_SELECT = `SELECT s.id, s.username, s.display_name, COALESCE(sr.role, s.role) AS role, s.department_id,
@@ -392,13 +438,115 @@ export class SqliteStore implements Store {
   }
 
   async createApiToken(t: ApiTokenRecord): Promise<void> {
-    this.stmt('INSERT INTO api_tokens (id, staff_id, expires_at) VALUES (?, ?, ?)').run(t.id, t.staffId, t.expiresAt);
+    this.stmt('INSERT INTO api_tokens (id, staff_id, expires_at, created_at) VALUES (?, ?, ?, ?)').run(
+      t.id,
+      t.staffId,
+      t.expiresAt,
+      t.createdAt ?? '',
+    );
+  }
+
+  async listApiTokens(f: { staffId?: number; activeAt: string }): Promise<ApiTokenInfo[]> {
+    return this.all(
+      `SELECT t.id, t.staff_id, t.created_at, t.expires_at, s.username, s.display_name FROM api_tokens t
+       JOIN staff s ON s.id = t.staff_id WHERE t.expires_at > ? AND (? IS NULL OR t.staff_id = ?)
+       ORDER BY t.created_at DESC, t.expires_at DESC`,
+      (r) => ({
+        id: r.id as string,
+        staffId: r.staff_id as number,
+        username: r.username as string,
+        staffName: r.display_name as string,
+        createdAt: r.created_at as string,
+        expiresAt: r.expires_at as string,
+      }),
+      f.activeAt,
+      f.staffId ?? null,
+      f.staffId ?? null,
+    );
+  }
+
+  async deleteApiToken(id: string, staffId?: number): Promise<boolean> {
+    return this.stmt('DELETE FROM api_tokens WHERE id = ? AND (? IS NULL OR staff_id = ?)').run(id, staffId ?? null, staffId ?? null).changes > 0;
+  }
+
+  async findLoginThrottles(keys: string[]): Promise<ThrottleState[]> {
+    if (keys.length === 0) return [];
+    return this.all(
+      `SELECT * FROM login_throttle WHERE key IN (${keys.map(() => '?').join(', ')}) ORDER BY key`,
+      toThrottleState,
+      ...keys,
+    );
+  }
+
+  async updateLoginThrottle(key: string, next: (prev: ThrottleState) => ThrottleState): Promise<ThrottleState> {
+    return this.write(() => {
+      const prev = this.get('SELECT * FROM login_throttle WHERE key = ?', toThrottleState, key) ?? emptyThrottle(key);
+      const s = { ...next(prev), key };
+      this.stmt(
+        `INSERT INTO login_throttle (key, failures, window_start, locked_until, lock_level, last_failure_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
+         window_start = excluded.window_start, locked_until = excluded.locked_until,
+         lock_level = excluded.lock_level, last_failure_at = excluded.last_failure_at`,
+      ).run(key, s.failures, s.windowStart, s.lockedUntil, s.lockLevel, s.lastFailureAt);
+      return s;
+    });
+  }
+
+  async deleteLoginThrottle(key: string): Promise<boolean> {
+    return this.stmt('DELETE FROM login_throttle WHERE key = ?').run(key).changes > 0;
+  }
+
+  async listLoginLocks(now: string): Promise<ThrottleState[]> {
+    return this.all('SELECT * FROM login_throttle WHERE locked_until > ? ORDER BY locked_until DESC, key', toThrottleState, now);
+  }
+
+  async addAuthEvent(e: NewAuthEvent): Promise<void> {
+    this.stmt('INSERT INTO auth_events (at, kind, staff_id, username, ip, actor_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      e.at,
+      e.kind,
+      e.staffId,
+      e.username.slice(0, 50),
+      e.ip.slice(0, 100),
+      e.actorId ?? null,
+      e.detail ?? '',
+    );
+  }
+
+  async listAuthEvents(opts: { staffId?: number; kind?: AuthEventKind; limit: number; offset: number }): Promise<Page<AuthEvent>> {
+    const staffId = opts.staffId ?? null;
+    const kind = opts.kind ?? null;
+    const where = '(? IS NULL OR e.staff_id = ?) AND (? IS NULL OR e.kind = ?)';
+    const { n } = this.stmt(`SELECT COUNT(*) AS n FROM auth_events e WHERE ${where}`).get(staffId, staffId, kind, kind) as { n: number };
+    const rows = this.all(
+      `SELECT e.*, s.display_name AS staff_name, a.display_name AS actor_name FROM auth_events e
+       LEFT JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.actor_id
+       WHERE ${where} ORDER BY e.id DESC LIMIT ? OFFSET ?`,
+      (r) => ({
+        id: r.id as number,
+        at: r.at as string,
+        kind: r.kind as AuthEventKind,
+        staffId: (r.staff_id as number | null) ?? null,
+        staffName: (r.staff_name as string | null) ?? null,
+        username: r.username as string,
+        ip: r.ip as string,
+        actorId: (r.actor_id as number | null) ?? null,
+        actorName: (r.actor_name as string | null) ?? null,
+        detail: r.detail as string,
+      }),
+      staffId,
+      staffId,
+      kind,
+      kind,
+      opts.limit,
+      opts.offset,
+    );
+    return { rows, total: n };
   }
 
   async findApiToken(id: string): Promise<ApiTokenRecord | null> {
     return this.get(
       'SELECT * FROM api_tokens WHERE id = ?',
-      (r) => ({ id: r.id as string, staffId: r.staff_id as number, expiresAt: r.expires_at as string }),
+      (r) => ({ id: r.id as string, staffId: r.staff_id as number, expiresAt: r.expires_at as string, createdAt: r.created_at as string }),
       id,
     );
   }
@@ -893,6 +1041,7 @@ export class SqliteStore implements Store {
     );
     const insertMaterial = this.stmt('INSERT INTO case_materials (case_id, material_id, seq, name) VALUES (?, ?, ?, ?)');
     const run = this.db.transaction(() => {
+      if (this.stmt('SELECT 1 FROM disclosure_requests WHERE query_no = ?').get(c.queryNo)) throw new DuplicateQueryNoError();
       const info = insertCase.run(
         c.queryNo,
         c.itemId,
@@ -1487,6 +1636,92 @@ export class SqliteStore implements Store {
     );
   }
 
+  async countApprovals(range: { from: string; before: string }): Promise<number> {
+    const r = this.stmt(
+      `SELECT COUNT(DISTINCT case_id) AS n FROM stage_events WHERE to_stage = 'approved' AND at >= ? AND at < ?`,
+    ).get(range.from, range.before) as { n: number };
+    return r.n;
+  }
+
+  // 政府信息公开: the annual report.
+
+  private reportByYear(year: number): DisclosureReportRecord | null {
+    return this.get(
+      `SELECT r.*, e.status AS entry_status FROM disclosure_reports r LEFT JOIN disclosure_entries e ON e.id = r.entry_id
+       WHERE r.year = ?`,
+      toDisclosureReport,
+      year,
+    );
+  }
+
+  async findDisclosureReport(year: number): Promise<DisclosureReportRecord | null> {
+    return this.reportByYear(year);
+  }
+
+  async listDisclosureReports(): Promise<DisclosureReportRecord[]> {
+    return this.all(
+      `SELECT r.*, e.status AS entry_status FROM disclosure_reports r LEFT JOIN disclosure_entries e ON e.id = r.entry_id
+       ORDER BY r.year DESC`,
+      toDisclosureReport,
+    );
+  }
+
+  async saveDisclosureReport(s: SaveDisclosureReport): Promise<DisclosureReportRecord> {
+    return this.write(() => {
+      const texts = JSON.stringify(s.texts);
+      const figures = JSON.stringify(s.figures);
+      if (s.expectedVersion === null) {
+        const info = this.stmt(
+          `INSERT INTO disclosure_reports (year, template, texts_json, figures_json, updated_by, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year) DO NOTHING`,
+        ).run(s.year, s.template, texts, figures, s.actor.staffId, s.actor.at);
+        if (info.changes === 0) throw new StaleVersionError('该年度报告已被他人保存，请刷新后重试');
+      } else {
+        const info = this.stmt(
+          `UPDATE disclosure_reports SET template = ?, texts_json = ?, figures_json = ?, version = version + 1,
+             updated_by = ?, updated_at = ?
+           WHERE year = ? AND version = ?`,
+        ).run(s.template, texts, figures, s.actor.staffId, s.actor.at, s.year, s.expectedVersion);
+        if (info.changes === 0) throw new StaleVersionError('该年度报告已被他人更新，请刷新后重试');
+      }
+      return this.reportByYear(s.year) as DisclosureReportRecord;
+    });
+  }
+
+  async submitDisclosureReport(s: SubmitDisclosureReport): Promise<{ report: DisclosureReportRecord; entry: DisclosureEntry }> {
+    return this.write(() => {
+      const f = s.fields;
+      let entryId: number;
+      if (s.entry === null) {
+        entryId = this.insertDisclosureEntry({ ...f, indexPrefix: s.indexPrefix }, s.actor, 'html');
+      } else {
+        entryId = s.entry.id;
+        const to = s.steps[s.steps.length - 1].to;
+        const info = this.stmt(
+          `UPDATE disclosure_entries SET title = ?, category = ?, written_date = ?, publisher = ?, summary = ?, body = ?,
+             body_format = 'html', status = ?, version = version + 1, updated_at = ?
+           WHERE id = ? AND version = ? AND status = ?`,
+        ).run(f.title, f.category, f.writtenDate, f.publisher, f.summary, f.body, to, s.actor.at, entryId, s.entry.version, s.steps[0].from);
+        if (info.changes === 0) throw new StaleVersionError('年度报告的公开信息已被他人处理，请刷新后重试');
+      }
+      for (const st of s.steps) {
+        if (st.action === 'create') continue;
+        this.logDisclosureEvent(entryId, st.action, st.from, st.to, s.actor.staffId, s.actor.at, null);
+      }
+      if (s.entry === null) {
+        const to = s.steps[s.steps.length - 1].to;
+        // One version per step after 'create', as if each had been a separate move.
+        this.stmt('UPDATE disclosure_entries SET status = ?, version = version + ? WHERE id = ?').run(to, s.steps.length - 1, entryId);
+      }
+      const info = this.stmt(
+        `UPDATE disclosure_reports SET snapshot_json = ?, entry_id = ?, version = version + 1, updated_by = ?, updated_at = ?
+         WHERE year = ? AND version = ?`,
+      ).run(s.snapshotJson, entryId, s.actor.staffId, s.actor.at, s.year, s.expectedVersion);
+      if (info.changes === 0) throw new StaleVersionError('该年度报告已被他人更新，请刷新后重试');
+      return { report: this.reportByYear(s.year) as DisclosureReportRecord, entry: this.disclosureById(entryId) as DisclosureEntry };
+    });
+  }
+
   // 政府信息公开: the catalog and its review workflow.
 
   private disclosureById(id: number): DisclosureEntry | null {
@@ -1501,31 +1736,34 @@ export class SqliteStore implements Store {
   }
 
   async createDisclosureEntry(e: NewDisclosureEntry, actor: Actor): Promise<DisclosureEntry> {
-    return this.write(() => {
-      let indexNo = e.indexNo;
-      if (!indexNo) {
-        // The serial counter row is written in this transaction, so two drafts never share one;
-        // a serial already taken by an imported entry is skipped.
-        const last = (this.stmt('SELECT last FROM disclosure_serials WHERE prefix = ?').get(e.indexPrefix) as { last: number } | undefined)?.last ?? 0;
-        let serial = last;
-        do {
-          serial += 1;
-          if (serial > 99_999) throw new ConflictError('index_no_exhausted', '本年度索引号流水号已用完');
-          indexNo = `${e.indexPrefix}${String(serial).padStart(5, '0')}`;
-        } while (this.stmt('SELECT 1 FROM disclosure_entries WHERE index_no = ?').get(indexNo));
-        this.stmt(
-          'INSERT INTO disclosure_serials (prefix, last) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last',
-        ).run(e.indexPrefix, serial);
-      }
-      const info = this.stmt(
-        `INSERT INTO disclosure_entries (index_no, title, category, written_date, publisher, summary, body, status,
-           created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
-      ).run(indexNo, e.title, e.category, e.writtenDate, e.publisher, e.summary, e.body, actor.staffId, actor.at, actor.at);
-      const id = Number(info.lastInsertRowid);
-      this.logDisclosureEvent(id, 'create', null, 'draft', actor.staffId, actor.at, null);
-      return this.disclosureById(id) as DisclosureEntry;
-    });
+    return this.write(() => this.disclosureById(this.insertDisclosureEntry(e, actor, 'text')) as DisclosureEntry);
+  }
+
+  /** Inserts a draft with its 'create' event (inside the caller's transaction); returns its id. */
+  private insertDisclosureEntry(e: NewDisclosureEntry, actor: Actor, bodyFormat: 'text' | 'html'): number {
+    let indexNo = e.indexNo;
+    if (!indexNo) {
+      // The serial counter row is written in this transaction, so two drafts never share one;
+      // a serial already taken by an imported entry is skipped.
+      const last = (this.stmt('SELECT last FROM disclosure_serials WHERE prefix = ?').get(e.indexPrefix) as { last: number } | undefined)?.last ?? 0;
+      let serial = last;
+      do {
+        serial += 1;
+        if (serial > 99_999) throw new ConflictError('index_no_exhausted', '本年度索引号流水号已用完');
+        indexNo = `${e.indexPrefix}${String(serial).padStart(5, '0')}`;
+      } while (this.stmt('SELECT 1 FROM disclosure_entries WHERE index_no = ?').get(indexNo));
+      this.stmt(
+        'INSERT INTO disclosure_serials (prefix, last) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last',
+      ).run(e.indexPrefix, serial);
+    }
+    const info = this.stmt(
+      `INSERT INTO disclosure_entries (index_no, title, category, written_date, publisher, summary, body, body_format, status,
+         created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
+    ).run(indexNo, e.title, e.category, e.writtenDate, e.publisher, e.summary, e.body, bodyFormat, actor.staffId, actor.at, actor.at);
+    const id = Number(info.lastInsertRowid);
+    this.logDisclosureEvent(id, 'create', null, 'draft', actor.staffId, actor.at, null);
+    return id;
   }
 
   async updateDisclosureEntry(id: number, expectedVersion: number, f: DisclosureFields, actor: Actor): Promise<DisclosureEntry> {
@@ -1619,6 +1857,359 @@ export class SqliteStore implements Store {
       entryId,
     );
   }
+
+  async listDisclosureRequestsForReport(year: number): Promise<RequestReportRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      `SELECT id, applicant_kind, received_on, closed_on, outcome FROM disclosure_requests
+       WHERE received_on <= ? AND (closed_on IS NULL OR closed_on >= ?) ORDER BY id`,
+      toRequestReportRow,
+      last,
+      first,
+    );
+  }
+
+  async listDisclosureFeesForReport(year: number): Promise<RequestFeeRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      `SELECT request_id, charged_on, amount_fen, waived_fen FROM disclosure_request_fees
+       WHERE charged_on BETWEEN ? AND ? ORDER BY id`,
+      toRequestFeeRow,
+      first,
+      last,
+    );
+  }
+
+  async listDisclosureReviewsForReport(year: number): Promise<RequestReviewRow[]> {
+    const { first, last } = yearBounds(year);
+    return this.all(
+      `SELECT request_id, kind, filed_on, outcome, decided_on FROM disclosure_request_reviews
+       WHERE filed_on <= ? AND (decided_on IS NULL OR decided_on >= ?) ORDER BY id`,
+      toRequestReviewRow,
+      last,
+      first,
+    );
+  }
+
+  private requestById(id: number): DisclosureRequest | null {
+    return this.get('SELECT * FROM disclosure_requests WHERE id = ?', toDisclosureRequest, id);
+  }
+
+  private logRequestEvent(
+    requestId: number,
+    action: RequestAction,
+    from: RequestStage | null,
+    to: RequestStage,
+    staffId: number | null,
+    at: string,
+    comment: string | null,
+  ): number {
+    const info = this.stmt(
+      `INSERT INTO disclosure_request_events (request_id, action, from_stage, to_stage, staff_id, at, comment)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(requestId, action, from, to, staffId, at, comment);
+    return Number(info.lastInsertRowid);
+  }
+
+  private insertFile(file: NewFile, actor: { staffId: number | null; at: string }): number {
+    const info = this.stmt(
+      `INSERT INTO files (storage_name, original_name, content_type, size_bytes, uploaded_by, uploaded_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(file.storageName, file.originalName, file.contentType, file.sizeBytes, actor.staffId, actor.at);
+    return Number(info.lastInsertRowid);
+  }
+
+  async createDisclosureRequest(r: NewDisclosureRequest): Promise<DisclosureRequest> {
+    const run = this.db.transaction(() => {
+      // Cases and requests share the lookup page, so a number must be free in both tables.
+      if (this.stmt('SELECT 1 FROM cases WHERE query_no = ?').get(r.queryNo)) throw new DuplicateQueryNoError();
+      const info = this.stmt(
+        `INSERT INTO disclosure_requests (query_no, applicant_kind, applicant_name, id_number, contact_person, phone, email,
+           address, description, delivery_form, stage, received_at, received_on, clock_start_on, due_on, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.queryNo,
+        r.applicantKind,
+        r.applicantName,
+        r.idNumber,
+        r.contactPerson,
+        r.phone,
+        r.email,
+        r.address,
+        r.description,
+        r.deliveryForm,
+        r.receivedAt,
+        r.receivedOn,
+        r.receivedOn,
+        r.dueOn,
+        r.receivedAt,
+        r.receivedAt,
+      );
+      const id = Number(info.lastInsertRowid);
+      this.logRequestEvent(id, 'receive', null, 'received', null, r.receivedAt, null);
+      return id;
+    });
+    try {
+      return this.requestById(run.immediate()) as DisclosureRequest;
+    } catch (err) {
+      if (isUniqueViolation(err, 'disclosure_requests.query_no')) throw new DuplicateQueryNoError();
+      throw err;
+    }
+  }
+
+  async moveDisclosureRequest(m: MoveDisclosureRequest): Promise<DisclosureRequest> {
+    if (nextRequestStage(m.from, m.action) !== m.to) throw new ConflictError('wrong_stage', '该申请当前状态不能进行此操作');
+    return this.write(() => {
+      const c = m.changes;
+      const closing = m.to === 'closed';
+      const info = this.stmt(
+        `UPDATE disclosure_requests SET stage = ?, version = version + 1, updated_at = ?,
+           clock_start_on = CASE WHEN ? THEN ? ELSE clock_start_on END,
+           due_on = CASE WHEN ? THEN ? ELSE due_on END,
+           supplement_due_on = CASE WHEN ? THEN ? ELSE supplement_due_on END,
+           extended = CASE WHEN ? THEN ? ELSE extended END,
+           outcome = CASE WHEN ? THEN ? ELSE outcome END,
+           reply_text = CASE WHEN ? THEN ? ELSE reply_text END,
+           closed_at = CASE WHEN ? THEN ? ELSE closed_at END,
+           closed_on = CASE WHEN ? THEN ? ELSE closed_on END
+         WHERE id = ? AND version = ? AND stage = ?`,
+      ).run(
+        m.to,
+        m.actor.at,
+        c.clockStartOn !== undefined ? 1 : 0,
+        c.clockStartOn ?? null,
+        c.dueOn !== undefined ? 1 : 0,
+        c.dueOn ?? null,
+        c.supplementDueOn !== undefined ? 1 : 0,
+        c.supplementDueOn ?? null,
+        c.extended !== undefined ? 1 : 0,
+        c.extended ? 1 : 0,
+        c.outcome !== undefined ? 1 : 0,
+        c.outcome ?? null,
+        c.replyText !== undefined ? 1 : 0,
+        c.replyText ?? null,
+        closing ? 1 : 0,
+        closing ? m.actor.at : null,
+        closing ? 1 : 0,
+        c.closedOn ?? null,
+        m.id,
+        m.expectedVersion,
+        m.from,
+      );
+      if (info.changes === 0) {
+        if (!this.requestById(m.id)) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+        throw new StaleVersionError('该申请已被他人处理，请刷新后重试');
+      }
+      const eventId = this.logRequestEvent(m.id, m.action, m.from, m.to, m.actor.staffId, m.actor.at, m.comment);
+      const start = (this.stmt('SELECT COUNT(*) AS n FROM disclosure_request_files WHERE request_id = ?').get(m.id) as { n: number }).n;
+      (m.files ?? []).forEach((f, i) => {
+        const fileId = this.insertFile(f, m.actor);
+        this.stmt('INSERT INTO disclosure_request_files (request_id, file_id, event_id, position) VALUES (?, ?, ?, ?)').run(
+          m.id,
+          fileId,
+          eventId,
+          start + i,
+        );
+      });
+      return this.requestById(m.id) as DisclosureRequest;
+    });
+  }
+
+  async saveDisclosureRequestDueDates(updates: { id: number; version: number; dueOn: string | null }[]): Promise<number> {
+    const update = this.stmt("UPDATE disclosure_requests SET due_on = ? WHERE id = ? AND version = ? AND stage = 'received'");
+    return this.db.transaction(() => updates.reduce((n, u) => n + update.run(u.dueOn, u.id, u.version).changes, 0)).immediate();
+  }
+
+  async findDisclosureRequest(id: number): Promise<DisclosureRequest | null> {
+    return this.requestById(id);
+  }
+
+  async findDisclosureRequestByQueryNo(queryNo: string): Promise<DisclosureRequest | null> {
+    return this.get('SELECT * FROM disclosure_requests WHERE query_no = ?', toDisclosureRequest, queryNo);
+  }
+
+  async listDisclosureRequests(f: DisclosureRequestFilter): Promise<Page<DisclosureRequest>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.stage) {
+      where.push('stage = ?');
+      params.push(f.stage);
+    }
+    if (f.dueBefore !== undefined) {
+      where.push("stage = 'received' AND due_on < ?");
+      params.push(f.dueBefore);
+    }
+    if (f.dueOnOrBefore !== undefined) {
+      where.push("stage = 'received' AND due_on <= ?");
+      params.push(f.dueOnOrBefore);
+    }
+    if (f.q) where.push(anyColumnContains(['applicant_name', 'query_no', 'description'], f.q, params));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM disclosure_requests ${w}`).get(...params) as { n: number }).n;
+    const rows = this.all(
+      `SELECT * FROM disclosure_requests ${w}
+       ORDER BY stage = 'closed', CASE WHEN stage = 'closed' THEN NULL ELSE coalesce(due_on, supplement_due_on, '9999') END,
+         closed_at DESC, id DESC LIMIT ? OFFSET ?`,
+      toDisclosureRequest,
+      ...params,
+      f.limit,
+      f.offset,
+    );
+    return { rows, total };
+  }
+
+  async listOpenDisclosureRequests(): Promise<DisclosureRequest[]> {
+    return this.all("SELECT * FROM disclosure_requests WHERE stage = 'received' ORDER BY id", toDisclosureRequest);
+  }
+
+  async listExpiredSupplements(today: string): Promise<DisclosureRequest[]> {
+    return this.all(
+      "SELECT * FROM disclosure_requests WHERE stage = 'supplement_requested' AND supplement_due_on < ? ORDER BY id",
+      toDisclosureRequest,
+      today,
+    );
+  }
+
+  async listDisclosureRequestEvents(requestId: number): Promise<RequestEvent[]> {
+    return this.all(
+      `SELECT e.*, s.display_name AS staff_name FROM disclosure_request_events e LEFT JOIN staff s ON s.id = e.staff_id
+       WHERE e.request_id = ? ORDER BY e.id`,
+      toRequestEvent,
+      requestId,
+    );
+  }
+
+  async listDisclosureRequestFiles(requestId: number): Promise<RequestFile[]> {
+    return this.all(
+      `SELECT f.*, l.request_id, l.event_id FROM disclosure_request_files l JOIN files f ON f.id = l.file_id
+       WHERE l.request_id = ? ORDER BY l.position`,
+      (r) => ({ ...(toFile(r) as FileRecord), requestId: Number(r.request_id), eventId: r.event_id === null ? null : Number(r.event_id) }),
+      requestId,
+    );
+  }
+
+  async addDisclosureRequestFee(f: NewRequestFee, actor: Actor): Promise<RequestFee> {
+    return this.write(() => {
+      const request = this.requestById(f.requestId);
+      if (!request) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+      const info = this.stmt(
+        `INSERT INTO disclosure_request_fees (request_id, charged_on, amount_fen, waived_fen, note, staff_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(f.requestId, f.chargedOn, f.amountFen, f.waivedFen, f.note, actor.staffId, actor.at);
+      this.logRequestEvent(f.requestId, 'fee', request.stage, request.stage, actor.staffId, actor.at, f.note || null);
+      return this.get('SELECT * FROM disclosure_request_fees WHERE id = ?', toRequestFee, Number(info.lastInsertRowid)) as RequestFee;
+    });
+  }
+
+  async listDisclosureRequestFees(requestId: number): Promise<RequestFee[]> {
+    return this.all('SELECT * FROM disclosure_request_fees WHERE request_id = ? ORDER BY charged_on, id', toRequestFee, requestId);
+  }
+
+  async addDisclosureRequestReview(r: NewRequestReview, actor: Actor): Promise<RequestReview> {
+    return this.write(() => {
+      const request = this.requestById(r.requestId);
+      if (!request) throw new NotFoundError('request_not_found', '未找到该政府信息公开申请');
+      const info = this.stmt(
+        `INSERT INTO disclosure_request_reviews (request_id, kind, filed_on, outcome, decided_on, note, staff_id, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.requestId, r.kind, r.filedOn, r.outcome, r.decidedOn, r.note, actor.staffId, actor.at);
+      this.logRequestEvent(r.requestId, 'review', request.stage, request.stage, actor.staffId, actor.at, r.note || null);
+      return this.reviewById(Number(info.lastInsertRowid)) as RequestReview;
+    });
+  }
+
+  private reviewById(id: number): RequestReview | null {
+    return this.get('SELECT * FROM disclosure_request_reviews WHERE id = ?', toRequestReview, id);
+  }
+
+  async updateDisclosureRequestReview(
+    id: number,
+    expectedVersion: number,
+    u: { outcome: ReviewOutcome; decidedOn: string | null; note: string },
+    actor: Actor,
+  ): Promise<RequestReview> {
+    return this.write(() => {
+      const before = this.reviewById(id);
+      if (!before) throw new NotFoundError('review_not_found', '未找到该复议或诉讼记录');
+      const info = this.stmt(
+        `UPDATE disclosure_request_reviews SET outcome = ?, decided_on = ?, note = ?, version = version + 1
+         WHERE id = ? AND version = ?`,
+      ).run(u.outcome, u.decidedOn, u.note, id, expectedVersion);
+      if (info.changes === 0) throw new StaleVersionError('该记录已被他人更新，请刷新后重试');
+      const request = this.requestById(before.requestId) as DisclosureRequest;
+      this.logRequestEvent(before.requestId, 'review', request.stage, request.stage, actor.staffId, actor.at, u.note || null);
+      return this.reviewById(id) as RequestReview;
+    });
+  }
+
+  async findDisclosureRequestReview(id: number): Promise<RequestReview | null> {
+    return this.reviewById(id);
+  }
+
+  async listDisclosureRequestReviews(requestId: number): Promise<RequestReview[]> {
+    return this.all('SELECT * FROM disclosure_request_reviews WHERE request_id = ? ORDER BY filed_on, id', toRequestReview, requestId);
+  }
+
+  private assertEntryEditable(entryId: number, editable: readonly DisclosureStatus[]): void {
+    const entry = this.disclosureById(entryId);
+    if (!entry) throw new NotFoundError('not_found', '未找到该公开信息');
+    if (!editable.includes(entry.status)) throw new ConflictError('not_editable', '该信息正在审核或已发布，不能修改附件');
+  }
+
+  async attachDisclosureEntryFile(
+    entryId: number,
+    file: NewFile,
+    editableStatuses: readonly DisclosureStatus[],
+    actor: Actor,
+  ): Promise<FileRecord> {
+    return this.write(() => {
+      this.assertEntryEditable(entryId, editableStatuses);
+      const fileId = this.insertFile(file, actor);
+      const position = (
+        this.stmt('SELECT coalesce(max(position) + 1, 0) AS p FROM disclosure_entry_files WHERE entry_id = ?').get(entryId) as { p: number }
+      ).p;
+      this.stmt('INSERT INTO disclosure_entry_files (entry_id, file_id, position) VALUES (?, ?, ?)').run(entryId, fileId, position);
+      this.audit(actor, 'file', fileId, null, { disclosureEntryId: entryId, originalName: file.originalName, contentType: file.contentType, sizeBytes: file.sizeBytes });
+      return this.fileById(fileId) as FileRecord;
+    });
+  }
+
+  async removeDisclosureEntryFile(
+    entryId: number,
+    fileId: number,
+    editableStatuses: readonly DisclosureStatus[],
+    actor: Actor,
+  ): Promise<boolean> {
+    return this.write(() => {
+      this.assertEntryEditable(entryId, editableStatuses);
+      const removed = this.stmt('DELETE FROM disclosure_entry_files WHERE entry_id = ? AND file_id = ?').run(entryId, fileId).changes === 1;
+      if (removed) this.audit(actor, 'file', fileId, { disclosureEntryId: entryId }, null);
+      return removed;
+    });
+  }
+
+  async listDisclosureEntryFiles(entryId: number): Promise<FileRecord[]> {
+    return this.all(
+      `SELECT f.* FROM disclosure_entry_files l JOIN files f ON f.id = l.file_id WHERE l.entry_id = ? ORDER BY l.position`,
+      (r) => toFile(r) as FileRecord,
+      entryId,
+    );
+  }
+
+  async isNonPublicFile(fileId: number): Promise<boolean> {
+    const r = this.stmt(
+      `SELECT EXISTS (SELECT 1 FROM disclosure_request_files WHERE file_id = ?) AS request,
+         EXISTS (SELECT 1 FROM disclosure_entry_files WHERE file_id = ?) AS entry,
+         EXISTS (SELECT 1 FROM disclosure_entry_files l JOIN disclosure_entries e ON e.id = l.entry_id
+                 WHERE l.file_id = ? AND e.status = 'published') AS published`,
+    ).get(fileId, fileId, fileId) as { request: number; entry: number; published: number };
+    return r.request === 1 || (r.entry === 1 && r.published === 0);
+  }
+}
+
+function yearBounds(year: number): { first: string; last: string } {
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError('year out of range');
+  return { first: `${year}-01-01`, last: `${year}-12-31` };
 }
 
 function scopeParams(q: StatsScope): unknown[] {
