@@ -34,7 +34,25 @@ describePg('npm run migrate-to-postgres', () => {
   async function snapshot(store: Store) {
     const cases = (await store.listCases({ limit: 10_000, offset: 0 })).rows;
     const events = await Promise.all(cases.map((c) => store.listStageEvents(c.id)));
+    const requests = (await store.listDisclosureRequests({ limit: 10_000, offset: 0 })).rows;
+    const reports = await store.listDisclosureReports();
+    const entries = (await store.listDisclosureEntries({ limit: 500, offset: 0 })).rows;
     return {
+      requests,
+      requestEvents: await Promise.all(requests.map((r) => store.listDisclosureRequestEvents(r.id))),
+      requestFiles: await Promise.all(requests.map((r) => store.listDisclosureRequestFiles(r.id))),
+      requestFees: await Promise.all(requests.map((r) => store.listDisclosureRequestFees(r.id))),
+      requestReviews: await Promise.all(requests.map((r) => store.listDisclosureRequestReviews(r.id))),
+      reports,
+      reportReads: await Promise.all(
+        reports.map(async (r) => [
+          await store.listDisclosureRequestsForReport(r.year),
+          await store.listDisclosureFeesForReport(r.year),
+          await store.listDisclosureReviewsForReport(r.year),
+        ]),
+      ),
+      entryFiles: await Promise.all(entries.map((e) => store.listDisclosureEntryFiles(e.id))),
+      authEvents: await store.listAuthEvents({ limit: 10_000, offset: 0 }),
       cases,
       events,
       heads: await Promise.all(cases.map((c) => store.chainHead(c.id))),
@@ -65,6 +83,9 @@ describePg('npm run migrate-to-postgres', () => {
       expect(rows.cases).toBeGreaterThan(30);
       expect(rows.bulletin_entries).toBeGreaterThan(100);
       expect(rows.audit_log).toBeGreaterThan(0);
+      expect(rows.disclosure_requests).toBeGreaterThan(5);
+      expect(rows.disclosure_request_events).toBeGreaterThan(rows.disclosure_requests);
+      expect(rows.disclosure_reports).toBeGreaterThanOrEqual(1);
       expect(lines).toHaveLength(report.tables.length);
 
       const sqlite = new SqliteStore({ file });
@@ -72,6 +93,8 @@ describePg('npm run migrate-to-postgres', () => {
       try {
         const [a, b] = [await snapshot(sqlite), await snapshot(pg)];
         expect(b.search2.total).toBeGreaterThan(0);
+        expect(b.reports[0].snapshotJson).not.toBeNull();
+        expect(b.reportReads[0][0].length).toBeGreaterThan(0);
         expect(b).toEqual(a);
         expect(b.staff.find((s) => s.username === 'office2')?.role).toBe('office_reviewer');
         const maxDept = Math.max(...(await pg.listDepartments()).map((d) => d.id));
