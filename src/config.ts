@@ -99,6 +99,10 @@ const schema = z
     if (c.DISCLOSURE_REPORT_CATEGORY && !c.DISCLOSURE_CATEGORIES.includes(c.DISCLOSURE_REPORT_CATEGORY)) {
       ctx.addIssue({ code: 'custom', path: ['DISCLOSURE_REPORT_CATEGORY'], message: 'must be one of DISCLOSURE_CATEGORIES' });
     }
+    if (c.BACKUP_DIR && c.DATABASE_URL) {
+      // The scheduled backups copy the SQLite file; a PostgreSQL database is backed up with its own tools.
+      ctx.addIssue({ code: 'custom', path: ['BACKUP_DIR'], message: 'backs up the SQLite file only; with DATABASE_URL use pg_dump or PostgreSQL archiving' });
+    }
     if (!c.BACKUP_DIR) {
       for (const k of ['BACKUP_INTERVAL_HOURS', 'BACKUP_KEEP'] as const) {
         if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'has no effect without BACKUP_DIR' });

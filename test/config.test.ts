@@ -43,6 +43,7 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://db.example/tracker' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'db.example:5432' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://a@db/x', DATABASE_POOL_SIZE: '1' }, 'DATABASE_POOL_SIZE'],
+    [{ DATABASE_URL: 'postgres://a@db/x', BACKUP_DIR: '/b' }, 'BACKUP_DIR'],
     [{ SHUTDOWN_TIMEOUT_MS: '50' }, 'SHUTDOWN_TIMEOUT_MS'],
     [{ SHUTDOWN_TIMEOUT_MS: '1.5' }, 'SHUTDOWN_TIMEOUT_MS'],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],

@@ -30,10 +30,20 @@ export function usePgServer(): () => string {
       url = cluster.url;
     }
   }, 60_000);
-  afterAll(() => {
+  // Jest runs afterAll hooks in the order they were declared, so this one (declared first) would
+  // stop the cluster before later hooks could drop their schemas: it runs them itself, first.
+  afterAll(async () => {
+    for (const fn of beforeServerStop.splice(0)) await fn();
     cluster?.stop();
   });
   return () => url;
+}
+
+const beforeServerStop: (() => Promise<void>)[] = [];
+
+/** Inside describePg, instead of afterAll for clean-up that needs the server (dropping a database). */
+export function afterAllBeforePgStops(fn: () => Promise<void>): void {
+  beforeServerStop.push(fn);
 }
 
 let schemaCounter = 0;
@@ -74,7 +84,7 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 export function useTruncatedPgStores(url: () => string): () => Promise<{ store: PgStore; cleanup: () => Promise<void> }> {
   const schema = freshSchemaName();
   let migrated = false;
-  afterAll(async () => {
+  beforeServerStop.push(async () => {
     if (migrated) await dropSchema(url(), schema);
   });
   return async () => {
