@@ -1,7 +1,8 @@
 /**
  * The web tests of the main flows (API: token, register, lookup, transitions, bulletin; staff
- * pages: login, register, move; public pages: lookup, bulletin search) run again here with the
- * app on a PostgreSQL store.
+ * pages: login, register, move; public pages: lookup, bulletin search; 依申请公开: the public form,
+ * lookup, the office's handling, fees, reviews and attachments) run again here with the app on a
+ * PostgreSQL store.
  */
 import { describePg, usePgServer, useTruncatedPgStores } from '../helpers/pg';
 import { useStoreFactory } from '../helpers/test-app';
@@ -15,4 +16,5 @@ describePg('web on PostgreSQL', () => {
   require('./api.test');
   require('./staff-pages.test');
   require('./public-pages.test');
+  require('./disclosure-requests.test');
 });
