@@ -1,6 +1,7 @@
 import { PG_MIGRATIONS_DIR } from '../../src/paths';
 import { readMigrations } from '../../src/store/migrate';
 import { PgStore, toPgPlaceholders } from '../../src/store/postgres/pg-store';
+import { DuplicateQueryNoError } from '../../src/store/store';
 import { describePg, dropSchema, useTruncatedPgStores, freshSchemaName, openTestPgStore, usePgServer } from '../helpers/pg';
 import { at, clockOf, queryNoFor, runStoreContract } from './store-contract';
 
@@ -95,6 +96,31 @@ describePg('PgStore', () => {
       const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       expect(rejected.reason).toHaveProperty('code', 'stale_version');
       expect(await store.listStageEvents(c.id)).toHaveLength(3);
+    });
+
+    it('when a case and a disclosure request take the same 查询号 at the same moment, then exactly one gets it', async () => {
+      const { store } = await open();
+      const { staff, item, d } = await seedCase(store);
+      const race = async (n: number) => {
+        const queryNo = queryNoFor(100 + n);
+        const results = await Promise.allSettled([
+          store.registerCase({
+            queryNo, itemId: item.id, departmentId: d.id,
+            applicant: { name: '李四', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+            projectName: null, note: null, registeredBy: staff.id, windowId: null, at: at(3), clock: clockOf(),
+          }),
+          store.createDisclosureRequest({
+            queryNo, applicantKind: 'person', applicantName: '王五', idNumber: '11010519491231002X', contactPerson: null,
+            phone: '13812345678', email: null, address: null, description: '申请公开事项', deliveryForm: 'email',
+            receivedAt: at(3), receivedOn: '2026-03-02', dueOn: null,
+          }),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateQueryNoError);
+        const holders = (await store.findCaseByQueryNo(queryNo) ? 1 : 0) + ((await store.findDisclosureRequestByQueryNo(queryNo)) ? 1 : 0);
+        expect(holders).toBe(1);
+      };
+      await Promise.all(Array.from({ length: 8 }, (_, n) => race(n)));
     });
 
     it('when two workers claim the outbox at the same moment, then no message is handed to both', async () => {
