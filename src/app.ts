@@ -21,6 +21,7 @@ import { systemClock, type Clock, type Deps } from './services/deps';
 import { VisitCounter } from './services/visit-counter';
 import type { Store } from './store/store';
 import { apiRoutes } from './web/api-routes';
+import { buildManifest, staticAssets, type AssetManifest } from './web/assets';
 import { catalogRoutes } from './web/catalog-routes';
 import { errorHandler, notFound } from './web/errors';
 import { evaluationRoutes } from './web/evaluation-routes';
@@ -51,6 +52,8 @@ export interface AppDeps {
   logger?: Logger;
   /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
   visitCounter?: VisitCounter;
+  /** Content hashes of public/ (default: hashed here, once per app). */
+  assets?: AssetManifest;
 }
 
 export interface WebContext {
@@ -83,6 +86,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   const production = config.env === 'production';
   const logger = appDeps.logger ?? createLogger(config.logLevel);
   const log = appDeps.log ?? ((err: unknown) => logger.error({ err }, 'background task failed'));
+  const assets = appDeps.assets ?? buildManifest(PUBLIC_DIR);
   const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
   const limiter = appDeps.limiters ?? ((_name: string, limit: number, windowMs: number) => new RateLimiter(limit, windowMs));
   const ctx: WebContext = {
@@ -106,6 +110,7 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.set('view cache', config.env !== 'development');
   app.set('etag', false);
   Object.assign(app.locals, {
+    asset: assets.asset,
     formatQueryNo,
     beijingDate,
     beijingDateTime,
@@ -132,7 +137,7 @@ export function createApp(appDeps: AppDeps): express.Express {
 
   app.use(requestLogging(logger));
   app.use(securityHeaders(production));
-  app.use('/static', express.static(PUBLIC_DIR, { maxAge: production ? '7d' : 0, index: false }));
+  app.use('/static', staticAssets(PUBLIC_DIR, assets, production));
   app.get('/healthz', async (_req, res) => {
     await store.ping();
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });

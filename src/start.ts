@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Express } from 'express';
 import { customAlphabet } from 'nanoid';
 import { createApp } from './app';
@@ -26,15 +27,29 @@ import type { CaseUpdateBus } from './services/live-updates';
 
 const DEMO_LOCK_KEY = 0x62_6a_74_64; // 'bjtd'
 
-/** In production, no account may still carry the published demo password. */
+const DEMO_CHECK_SETTING = 'demo_password_check';
+
+/**
+ * In production, no account may still carry the published demo password. Each check is a scrypt
+ * (tens of ms, most of start-up with a dozen demo accounts), so a passed check is remembered by a
+ * digest of exactly what it looked at (the default password and the active demo accounts' hashes):
+ * any changed hash, account or default password means checking again.
+ */
 async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
-  for (const s of await store.listDemoStaff()) {
-    if (s.active && (await verifyPassword(DEFAULT_DEMO_PASSWORD, s.passwordHash))) {
+  const active = (await store.listDemoStaff()).filter((s) => s.active);
+  const digest = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([DEFAULT_DEMO_PASSWORD, ...active.map((s) => [s.id, s.passwordHash])]))
+    .digest('hex');
+  if ((await store.getSetting(DEMO_CHECK_SETTING)) === digest) return;
+  for (const s of active) {
+    if (await verifyPassword(DEFAULT_DEMO_PASSWORD, s.passwordHash)) {
       throw new ConfigError(
         `Demo account "${s.username}" still has the default demo password; change it or disable the account before running with NODE_ENV=production.`,
       );
     }
   }
+  await store.putSetting(DEMO_CHECK_SETTING, digest);
 }
 
 /**
@@ -66,8 +81,9 @@ export async function prepareApp(
     };
     // Instances starting together on an empty PostgreSQL database: only the first loads the demo.
     const demoLoaded = store instanceof PgStore ? await store.withAdvisoryLock(DEMO_LOCK_KEY, loadDemoIfEmpty) : await loadDemoIfEmpty();
-    // Fills in clocks of rows that predate them and catches up with days passed while stopped.
-    await recomputeOpenClocks(store, calendars, systemClock.now());
+    // Clocks of rows that predate them (normally none) before serving; catching up with the days
+    // passed while stopped is server.ts's job once listening, as the hourly recompute does.
+    await recomputeOpenClocks(store, calendars, systemClock.now(), { pendingOnly: true });
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
     const visits = new VisitCounter(store, systemClock, undefined, (err) => logger.error({ err }, 'visit counter'));

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
+import { DEFAULT_DEMO_PASSWORD, loadConfig } from '../src/config';
+import * as passwords from '../src/services/passwords';
+import { hashPassword } from '../src/services/passwords';
 import { STAGES } from '../src/domain/stages';
 import { prepareApp } from '../src/start';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store';
@@ -67,6 +69,35 @@ describe('start-up', () => {
       prepareApp(loadConfig({ DATABASE_FILE: file(), NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) })),
     ).rejects.toThrow(/default demo password/);
   });
+
+  it('in production, a passed demo-password check is remembered until a demo account changes', async () => {
+    const base = { DATABASE_FILE: file(), UPLOAD_DIR: path.join(dir, 'uploads') };
+    const loaded = await prepareApp(loadConfig({ ...base, NODE_ENV: 'test' }));
+    const sqlite = loaded.store as SqliteStore;
+    const demoIds = (await sqlite.listDemoStaff()).map((s) => s.id);
+    expect(demoIds.length).toBeGreaterThan(0);
+    const setHash = sqlite.db.prepare('UPDATE staff SET password_hash = ? WHERE id = ?');
+    const changed = await hashPassword('Changed-Demo-Passw0rd!');
+    for (const id of demoIds) setHash.run(changed, id);
+    await sqlite.close();
+
+    const production = loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) });
+    const verify = jest.spyOn(passwords, 'verifyPassword');
+    try {
+      await (await prepareApp(production)).store.close();
+      expect(verify).toHaveBeenCalledTimes(demoIds.length);
+      verify.mockClear();
+      await (await prepareApp(production)).store.close();
+      expect(verify).not.toHaveBeenCalled();
+
+      const again = new SqliteStore({ file: file() });
+      again.db.prepare('UPDATE staff SET password_hash = ? WHERE id = ?').run(await hashPassword(DEFAULT_DEMO_PASSWORD), demoIds[0]);
+      await again.close();
+      await expect(prepareApp(production)).rejects.toThrow(/default demo password/);
+    } finally {
+      verify.mockRestore();
+    }
+  }, 60_000);
 
   it('keeps a generated session secret in the database when none is configured', async () => {
     const config = loadConfig({ DATABASE_FILE: file(), DEMO_DATA: 'off' });

@@ -135,3 +135,16 @@ export function feedNamespace(deps: Deps): Promise<string> {
   }
   return ns;
 }
+
+/**
+ * Merges the search index's pieces a bounded step at a time, yielding to requests between steps
+ * (after start and every hour); returns the number of steps that did work.
+ */
+export async function compactSearchIndex(store: Store): Promise<number> {
+  let steps = 0;
+  while (await store.compactSearchIndex()) {
+    steps++;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return steps;
+}

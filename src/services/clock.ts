@@ -98,13 +98,21 @@ export interface ClockContext {
   dueSoonThreshold: string;
 }
 
+/** Per calendar (a new one after every edit), the context of the last day asked: one working-day walk a day, not one per request. */
+const lastContext = new WeakMap<WorkingCalendar, { key: string; ctx: ClockContext }>();
+
 export async function clockContext(calendars: CalendarService, now: Date, dueSoonDays: number): Promise<ClockContext> {
   const cal = await calendars.calendar();
   const today = beijingDate(now);
+  const key = `${today}|${dueSoonDays}`;
+  const last = lastContext.get(cal);
+  if (last?.key === key) return last.ctx;
   const t = addWorkingDays(today, dueSoonDays, cal);
   // Only the warning window, never a deadline: past the covered years, count Mon–Fri.
   const dueSoonThreshold = t.kind === 'date' ? t.date : addWeekdays(today, dueSoonDays);
-  return { cal, today, dueSoonThreshold };
+  const ctx = { cal, today, dueSoonThreshold };
+  lastContext.set(cal, { key, ctx });
+  return ctx;
 }
 
 function addWeekdays(date: string, n: number): string {
@@ -148,16 +156,23 @@ export function clockFilter(status: ClockStatus, ctx: ClockContext) {
 }
 
 /**
- * Recomputes the stored clock of every open case (after a calendar change, at start for rows
- * that predate the clock, and once a day for open pauses), in batches.
+ * Recomputes the stored clock of every open case (after a calendar change, after start, and every
+ * hour for open pauses), in batches. Between batches it yields to the event loop, so requests are
+ * served while it runs. `pendingOnly`: only clocks never computed (what start-up waits for).
  */
-export async function recomputeOpenClocks(store: Store, calendars: CalendarService, now: Date): Promise<number> {
+export async function recomputeOpenClocks(
+  store: Store,
+  calendars: CalendarService,
+  now: Date,
+  opts: { pendingOnly?: boolean } = {},
+): Promise<number> {
   const cal = await calendars.calendar();
   const today = beijingDate(now);
   let afterId = 0;
   let saved = 0;
   for (;;) {
-    const batch = await store.listOpenCasesForClock(afterId, 500);
+    if (afterId > 0) await new Promise((resolve) => setImmediate(resolve));
+    const batch = await store.listOpenCasesForClock(afterId, 500, opts);
     if (batch.length === 0) return saved;
     const updates = batch.map(({ case: c, events }) => ({
       caseId: c.id,

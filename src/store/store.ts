@@ -624,10 +624,17 @@ export interface DisclosureFilter {
 export interface Store {
   close(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * One bounded step of search-index upkeep (merging the small pieces each approval adds, which
+   * every search would otherwise read one by one). Returns false when there is nothing left to do.
+   */
+  compactSearchIndex(): Promise<boolean>;
 
   getSetting(key: string): Promise<string | null>;
   /** Stores the value unless the key exists; returns the value now stored (first writer wins). */
   putSettingIfAbsent(key: string, value: string): Promise<string>;
+  /** Stores the value, replacing any earlier one. */
+  putSetting(key: string, value: string): Promise<void>;
   isEmpty(): Promise<boolean>;
 
   /** With an actor, the creation is audited in the same transaction (as for every other `actor`). */
@@ -724,8 +731,15 @@ export interface Store {
   advanceCase(a: AdvanceCase): Promise<Case>;
   listCases(f: CaseFilter): Promise<Page<Case>>;
 
-  /** Cases whose clock may change with time or calendar (open ones), in id order from `afterId`. */
-  listOpenCasesForClock(afterId: number, limit: number): Promise<{ case: Case; events: StageEvent[] }[]>;
+  /**
+   * Cases whose clock may change with time or calendar (open ones), in id order from `afterId`;
+   * `pendingOnly`: only those whose clock was never computed.
+   */
+  listOpenCasesForClock(
+    afterId: number,
+    limit: number,
+    opts?: { pendingOnly?: boolean },
+  ): Promise<{ case: Case; events: StageEvent[] }[]>;
   /** Saves recomputed clocks in one transaction; a case whose version moved on is skipped. Returns how many were saved. */
   saveCaseClocks(updates: ClockUpdate[]): Promise<number>;
 

@@ -2,8 +2,8 @@ import express, { Router } from 'express';
 import type { WebContext } from '../app';
 import { AppError, NotFoundError, UnauthorizedError } from '../domain/errors';
 import { lookupRequest, type PublicRequestView } from '../services/disclosure-requests';
-import type { Staff } from '../domain/model';
-import { advanceCase, assertQueryNo, findCaseForStaff, registerCase } from '../services/cases';
+import type { Case, Staff } from '../domain/model';
+import { advanceCase, assertQueryNo, registerCase } from '../services/cases';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
 import { searchBulletin } from '../services/bulletin';
 import { findItemGuide, itemsInForce, today } from '../services/catalog';
@@ -56,9 +56,10 @@ export function apiRoutes(ctx: WebContext): Router {
     res.json(items.map(itemJson));
   });
 
-  /** The staff resource of a case as it is now, with its ETag. */
-  const sendStaffCase = async (res: express.Response, status: number, queryNo: string) => {
-    const { case: c, events } = await findCaseForStaff(deps, staffOf(res), queryNo);
+  /** The staff resource of a case just written (access already checked), with its ETag. */
+  const sendStaffCase = async (res: express.Response, status: number, c: Case) => {
+    // The write returned the saved case: only its timeline is read, not the case again.
+    const events = await deps.store.listStageEvents(c.id);
     const ctx = await staffClockContext(deps);
     res.status(status).set('ETag', caseEtag(c, ctx.today)).json(staffCaseJson(c, clockView(c.clock, ctx), events));
   };
@@ -85,7 +86,7 @@ export function apiRoutes(ctx: WebContext): Router {
     const input = parseInput(registerCaseSchema, req.body);
     const c = await registerCase(deps, staffOf(res), input);
     res.location(`/api/v1/cases/${c.queryNo}`);
-    await sendStaffCase(res, 201, c.queryNo);
+    await sendStaffCase(res, 201, c);
   });
 
   router.get('/cases/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
@@ -121,8 +122,7 @@ export function apiRoutes(ctx: WebContext): Router {
       if (v === null) throw new AppError(412, 'stale_version', 'If-Match 与该办件的当前版本不符');
       expectedVersion = v;
     }
-    await advanceCase(deps, staffOf(res), queryNo, input, expectedVersion);
-    await sendStaffCase(res, 200, queryNo);
+    await sendStaffCase(res, 200, await advanceCase(deps, staffOf(res), queryNo, input, expectedVersion));
   });
 
   router.post('/cases/:queryNo/evaluation', async (req, res) => {

@@ -19,7 +19,7 @@ describe('npm run bench --quick', () => {
       const run = spawnSync(
         process.execPath,
         ['-r', './scripts/bench/ts-register.js', 'scripts/bench/run.ts', '--quick', '--cases', '5000', '--duration', '1', '--connections', '10', '--out', out],
-        { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
+        { cwd: ROOT, encoding: 'utf8', timeout: 230_000 },
       );
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
@@ -28,23 +28,29 @@ describe('npm run bench --quick', () => {
         scenarios: { name: string; requests: number; unexpected: number; expected4xx: number; note?: string }[];
         peakRssMb: number;
         startupMs: number;
+        startupCpuMs: number;
       };
       expect(report.cases).toBe(5000);
       expect(report.scenarios.map((s) => s.name.replace(/ .*/, ''))).toEqual([
-        'healthz', 'lookup', 'lookup', 'bulletin', 'bulletin', 'bulletin', 'bulletin',
+        'healthz', 'lookup', 'lookup', 'lookup', 'bulletin', 'bulletin', 'bulletin', 'bulletin',
         'registrations', 'transitions', 'bare', 'lookup',
       ]);
       for (const s of report.scenarios) {
         expect({ name: s.name, unexpected: s.unexpected, note: s.note }).toEqual({ name: s.name, unexpected: 0, note: undefined });
         expect(s.requests).toBeGreaterThan(0);
       }
-      expect(report.scenarios.filter((s) => s.name.startsWith('lookup')).every((s) => s.expected4xx > 0)).toBe(true);
+      // Every 10th lookup is a wrong or unknown number (a scenario of one busy second may send fewer than 10).
+      const lookups = report.scenarios.filter((s) => s.name.startsWith('lookup') && s.requests >= 10);
+      expect(lookups.length).toBeGreaterThanOrEqual(3);
+      expect(lookups.every((s) => s.expected4xx > 0)).toBe(true);
       expect(report.peakRssMb).toBeGreaterThan(0);
       expect(report.startupMs).toBeGreaterThan(0);
+      expect(report.startupCpuMs).toBeGreaterThan(0);
+      for (const s of report.scenarios) expect(s).toHaveProperty('clientCpuUsPerRequest', expect.any(Number));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });
 
 describePg('npm run bench --quick --db postgres', () => {

@@ -196,6 +196,36 @@ describe('SqliteStore specifics', () => {
       expect((await store.findCaseByQueryNo(c.queryNo))?.stage).toBe('accepted');
     });
 
+    it('when entries were added one approval at a time, then compaction merges the index into one piece and searches find the same', async () => {
+      const store = open();
+      const { item } = await publishAndItem(store);
+      const first = (await store.listCases({ limit: 1, offset: 0 })).rows[0];
+      // Each transaction adds one piece (segment) to the index, as each approval does.
+      const insert = store.db.prepare(
+        `INSERT INTO bulletin_entries (case_id, decision_no, item_id, department_id, applicant_name, project_name, decided_at)
+         VALUES (?, ?, ?, ?, '某公司', '引水工程', ?)`,
+      );
+      for (let i = 1; i <= 12; i++) {
+        const c = await store.registerCase({
+          queryNo: queryNoFor(10 + i), itemId: item.id, departmentId: item.departmentId,
+          applicant: { name: '李四', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+          projectName: null, note: null, registeredBy: first.registeredBy, windowId: null, at: at(2), clock: clockOf(),
+        });
+        insert.run(c.id, `衢水许〔2026〕${100 + i}号`, item.id, item.departmentId, at(9 + i));
+      }
+      const pieces = () => (store.db.prepare('SELECT COUNT(*) AS n FROM bulletin_search_idx').get() as { n: number }).n;
+      const find = (k: string) => store.listBulletin({ keywords: [k], limit: 20, offset: 0 }).then((p) => p.rows.map((r) => r.decisionNo));
+      const before = { pieces: pieces(), found: await find('引水'), category: (await store.listBulletin({ category: item.category, limit: 20, offset: 0 })).total };
+      expect(before.found).toHaveLength(12);
+      let steps = 0;
+      while (await store.compactSearchIndex()) steps++;
+      expect(steps).toBeGreaterThan(0);
+      expect(pieces()).toBeLessThan(before.pieces);
+      expect(await store.compactSearchIndex()).toBe(false);
+      expect(await find('引水')).toEqual(before.found);
+      expect((await store.listBulletin({ category: item.category, limit: 20, offset: 0 })).total).toBe(before.category);
+    });
+
     async function publishAndItem(store: SqliteStore) {
       const { c, staff, item } = await seedCase(store);
       await store.advanceCase({
@@ -208,6 +238,20 @@ describe('SqliteStore specifics', () => {
       });
       return { item };
     }
+  });
+
+  it('when only pending clocks are asked for, then only cases whose clock was never computed are listed', async () => {
+    const store = open();
+    const { c } = await seedCase(store);
+    const other = await store.registerCase({
+      queryNo: queryNoFor(2), itemId: c.item.id, departmentId: c.department.id,
+      applicant: { name: '李四', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+      projectName: null, note: null, registeredBy: c.registeredBy, windowId: null, at: at(2), clock: clockOf(),
+    });
+    // As migration 002 left rows that predate the clock.
+    store.db.prepare("UPDATE cases SET clock_state = 'pending', clock_rank = 9 WHERE id = ?").run(other.id);
+    expect((await store.listOpenCasesForClock(0, 10, { pendingOnly: true })).map((x) => x.case.id)).toEqual([other.id]);
+    expect((await store.listOpenCasesForClock(0, 10)).map((x) => x.case.id)).toEqual([c.id, other.id]);
   });
 
   describe('connection settings', () => {
@@ -352,7 +396,7 @@ describe('SqliteStore query plans of the public pages', () => {
   /** Every table read through an index or a primary key; no full scan, no sort of the result. */
   function expectIndexed(plan: string[]) {
     for (const step of plan) {
-      if (/^(CO-ROUTINE|SCAN s$|SCAN \(subquery)/.test(step)) continue;
+      if (/^(CO-ROUTINE|SCAN s$|SCAN \(subquery|CORRELATED SCALAR SUBQUERY \d+$)/.test(step)) continue;
       expect(step).toMatch(/^SEARCH \w+ USING (COVERING )?(INDEX \w+|INTEGER PRIMARY KEY)|^SCAN \w+ USING (COVERING )?INDEX \w+|^SCAN bulletin_search VIRTUAL TABLE INDEX \d+:M/);
     }
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
@@ -362,6 +406,22 @@ describe('SqliteStore query plans of the public pages', () => {
     const plan = store.queryPlan(HOT_QUERIES.caseByQueryNo, ['ABCDEFGHJKLM']);
     expect(plan[0]).toMatch(/^SEARCH c USING INDEX sqlite_autoindex_cases_\d \(query_no=\?\)/);
     expectIndexed(plan);
+  });
+
+  it.each([['openClockCases' as const], ['pendingClockCases' as const]])(
+    'when listing %s for the clock recompute, then the urgency index is read, not the table',
+    (query) => {
+      const plan = store.queryPlan(HOT_QUERIES[query], [0, 500]).join('\n');
+      expect(plan).toMatch(/SEARCH cases USING COVERING INDEX cases_urgency_ix \(clock_rank=\?\)/);
+      expect(plan).toMatch(/SEARCH c USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(plan).not.toMatch(/SCAN c\b|SCAN cases\b/);
+    },
+  );
+
+  it('when looking for unsealed events at start, then only the partial index of unsealed events is read', () => {
+    const plan = store.queryPlan(HOT_QUERIES.unsealedEvents, []);
+    expect(plan[0]).toMatch(/^SCAN stage_events USING (COVERING )?INDEX stage_events_unsealed_ix/);
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
   });
 
   it('when listing the stage events of a case, then the (case_id, seq) index gives them in order', () => {

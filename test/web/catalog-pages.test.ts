@@ -62,7 +62,7 @@ describe('public service hall pages', () => {
       ]) {
         expect(res.text).toContain(text);
       }
-      expect(res.text).toContain('<link rel="stylesheet" href="/static/css/print.css" media="print">');
+      expect(res.text).toMatch(/<link rel="stylesheet" href="\/static\/css\/print\.[0-9a-f]{10}\.css" media="print">/);
       expect(res.text).toMatch(/《取水许可制度实施办法》<\/a>[\s\S]*?已废止/);
     });
 

@@ -337,6 +337,15 @@ export class PgStore implements Store {
     return (await this.getSetting(key)) as string;
   }
 
+  async putSetting(key: string, value: string): Promise<void> {
+    await this.run(this.pool, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  /** GIN and pg_trgm indexes need no merging (autovacuum cleans their pending lists): nothing to do. */
+  async compactSearchIndex(): Promise<boolean> {
+    return false;
+  }
+
   async isEmpty(): Promise<boolean> {
     return (await this.count(this.pool, 'SELECT (SELECT COUNT(*) FROM staff) + (SELECT COUNT(*) FROM items) AS n')) === 0;
   }
@@ -1234,10 +1243,12 @@ export class PgStore implements Store {
     return { rows, total };
   }
 
-  async listOpenCasesForClock(afterId: number, limit: number) {
+  async listOpenCasesForClock(afterId: number, limit: number, opts: { pendingOnly?: boolean } = {}) {
+    // clock_rank 9: never computed (rows older than the clock); 3: closed.
+    const which = opts.pendingOnly ? 'c.clock_rank = 9' : 'c.clock_rank <> 3';
     const cases = await this.all(
       this.pool,
-      `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.clock_rank <> 3 AND c.id > ? ORDER BY c.id LIMIT ?`,
+      `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE ${which} AND c.id > ? ORDER BY c.id LIMIT ?`,
       toCase,
       afterId,
       limit,

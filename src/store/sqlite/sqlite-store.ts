@@ -114,6 +114,7 @@ import {
   toExtensionRequest,
   toOutboxMessage,
   CASE_COLUMNS,
+  CASE_COLUMNS_NO_JOIN,
   CASE_JOINS,
   ITEM_COLUMNS,
   toBulletinEntry,
@@ -218,6 +219,15 @@ export class SqliteStore implements Store {
     this.stmt('SELECT 1').get();
   }
 
+  async compactSearchIndex(): Promise<boolean> {
+    // FTS5 'merge' of about 64 pages (a few ms); negative: every level counts, so repeated steps end in one
+    // b-tree, as 'optimize' would, without one long pause. Fewer than 2 changes: nothing was left to merge.
+    const before = this.db.prepare('SELECT total_changes() AS n').pluck().get() as number;
+    this.stmt("INSERT INTO bulletin_search (bulletin_search, rank) VALUES ('merge', -64)").run();
+    const after = this.db.prepare('SELECT total_changes() AS n').pluck().get() as number;
+    return after - before >= 2;
+  }
+
   async getSetting(key: string): Promise<string | null> {
     return this.get('SELECT value FROM settings WHERE key = ?', (r) => r.value as string, key);
   }
@@ -225,6 +235,10 @@ export class SqliteStore implements Store {
   async putSettingIfAbsent(key: string, value: string): Promise<string> {
     this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, value);
     return (await this.getSetting(key)) as string;
+  }
+
+  async putSetting(key: string, value: string): Promise<void> {
+    this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   async isEmpty(): Promise<boolean> {
@@ -1024,7 +1038,7 @@ export class SqliteStore implements Store {
   }
 
   private findCaseById(id: number): Case {
-    return this.get(`SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.id = ?`, toCase, id) as Case;
+    return this.get(`SELECT ${CASE_COLUMNS_NO_JOIN} FROM cases c WHERE c.id = ?`, toCase, id) as Case;
   }
 
   async registerCase(c: NewCase): Promise<Case> {
@@ -1036,8 +1050,8 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertEvent = this.stmt(
-      `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public)
-       VALUES (?, 1, NULL, 'submitted', ?, ?, NULL, 0)`,
+      `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public, hash)
+       VALUES (?, 1, NULL, 'submitted', ?, ?, NULL, 0, ?)`,
     );
     const insertMaterial = this.stmt('INSERT INTO case_materials (case_id, material_id, seq, name) VALUES (?, ?, ?, ?)');
     const run = this.db.transaction(() => {
@@ -1060,8 +1074,12 @@ export class SqliteStore implements Store {
         c.applicant.email ?? null,
       );
       const id = Number(info.lastInsertRowid);
-      const eventId = Number(insertEvent.run(id, c.at, c.registeredBy).lastInsertRowid);
-      this.sealEvent(eventId);
+      // Sealed as it is written (the chain's first link), not read back and updated.
+      const hash = eventHash(null, {
+        caseId: id, seq: 1, kind: 'stage', fromStage: null, toStage: 'submitted', at: c.at, staffId: c.registeredBy,
+        note: null, notePublic: false, decisionNo: null, reason: null, extensionDays: null, approverId: null,
+      });
+      const eventId = Number(insertEvent.run(id, c.at, c.registeredBy, hash).lastInsertRowid);
       this.insertOutbox(id, eventId, c.notifications ?? [], c.at);
       (c.materials ?? []).forEach((m, seq) => insertMaterial.run(id, m.materialId, seq, m.name));
       return id;
@@ -1090,9 +1108,10 @@ export class SqliteStore implements Store {
          decided_on_time = CASE WHEN ? IS NULL THEN decided_on_time ELSE ? END, ${CLOCK_ASSIGNMENTS}
        WHERE id = ? AND version = ? AND stage = ?`,
     );
+    const lastEvent = this.stmt('SELECT seq, hash FROM stage_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1');
     const insertEvent = this.stmt(
-      `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public, decision_no, reason)
-       SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? FROM stage_events WHERE case_id = ?`,
+      `INSERT INTO stage_events (case_id, seq, from_stage, to_stage, at, staff_id, note, note_public, decision_no, reason, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertBulletin = this.stmt(
       `INSERT INTO bulletin_entries (case_id, decision_no, item_id, department_id, applicant_name, project_name,
@@ -1118,8 +1137,17 @@ export class SqliteStore implements Store {
           a.from,
         ).changes;
         if (changed !== 1) throw new StaleVersionError();
+        const last = lastEvent.get(a.caseId) as { seq: number; hash: string | null } | undefined;
+        const seq = (last?.seq ?? 0) + 1;
+        // Sealed as it is written: the content is all here, so no read-back and update.
+        const hash = eventHash(last?.hash ?? null, {
+          caseId: a.caseId, seq, kind: 'stage', fromStage: a.from, toStage: e.to, at: e.at, staffId: e.staffId,
+          note: e.note, notePublic: e.notePublic, decisionNo: e.decisionNo, reason: e.reason, extensionDays: null,
+          approverId: null,
+        });
         const eventId = Number(insertEvent.run(
           a.caseId,
+          seq,
           a.from,
           e.to,
           e.at,
@@ -1128,9 +1156,8 @@ export class SqliteStore implements Store {
           e.notePublic ? 1 : 0,
           e.decisionNo,
           e.reason,
-          a.caseId,
+          hash,
         ).lastInsertRowid);
-        this.sealEvent(eventId);
         this.insertOutbox(a.caseId, eventId, a.notifications ?? [], e.at);
         if (a.bulletin) {
           const b = a.bulletin;
@@ -1153,9 +1180,9 @@ export class SqliteStore implements Store {
     return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   }
 
-  async listOpenCasesForClock(afterId: number, limit: number) {
+  async listOpenCasesForClock(afterId: number, limit: number, opts: { pendingOnly?: boolean } = {}) {
     const cases = this.all(
-      `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.clock_rank <> 3 AND c.id > ? ORDER BY c.id LIMIT ?`,
+      opts.pendingOnly ? HOT_QUERIES.pendingClockCases : HOT_QUERIES.openClockCases,
       toCase,
       afterId,
       limit,
@@ -1271,7 +1298,7 @@ export class SqliteStore implements Store {
 
   /** Seals events written before the chain existed, in order, once. */
   private sealUnhashedEvents(): void {
-    const ids = this.db.prepare('SELECT id FROM stage_events WHERE hash IS NULL ORDER BY case_id, seq').pluck().all() as number[];
+    const ids = this.db.prepare(HOT_QUERIES.unsealedEvents).pluck().all() as number[];
     if (ids.length) this.db.transaction(() => ids.forEach((id) => this.sealEvent(id))).immediate();
   }
 
@@ -2234,10 +2261,23 @@ function isUniqueViolation(err: unknown, column: string): boolean {
 
 /** SQL of the queries every public page runs; exported so a test can check their query plans. */
 export const HOT_QUERIES = {
-  caseByQueryNo: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS} WHERE c.query_no = ?`,
-  stageEventsOfCase: `SELECT e.*, s.display_name AS staff_name, a.display_name AS approver_name
-       FROM stage_events e JOIN staff s ON s.id = e.staff_id LEFT JOIN staff a ON a.id = e.approver_id
-       WHERE e.case_id = ? ORDER BY e.seq`,
+  /**
+   * Open cases for the clock recompute, a batch at a time. Through the urgency index (ranks 0 running,
+   * 1 undetermined, 2 paused, 9 pending): the closed cases, most of the table, are never read. (`+id`
+   * keeps the planner off a rowid range, which reads every closed case after `afterId`.)
+   */
+  openClockCases: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS}
+       WHERE c.id IN (SELECT id FROM cases WHERE clock_rank IN (0, 1, 2, 9) AND +id > ? ORDER BY id LIMIT ?) ORDER BY c.id`,
+  /** At start, before listening: clocks never computed (rows older than migration 002), normally none. */
+  pendingClockCases: `SELECT ${CASE_COLUMNS} FROM cases c ${CASE_JOINS}
+       WHERE c.id IN (SELECT id FROM cases WHERE clock_rank = 9 AND +id > ? ORDER BY id LIMIT ?) ORDER BY c.id`,
+  /** At every start: events still to seal (normally none). */
+  unsealedEvents: 'SELECT id FROM stage_events WHERE hash IS NULL ORDER BY case_id, seq',
+  caseByQueryNo: `SELECT ${CASE_COLUMNS_NO_JOIN} FROM cases c WHERE c.query_no = ?`,
+  /** Names by scalar subqueries, not joins: cheaper per row, as for caseByQueryNo (staff_id is a foreign key). */
+  stageEventsOfCase: `SELECT e.*, (SELECT display_name FROM staff WHERE id = e.staff_id) AS staff_name,
+       (SELECT display_name FROM staff WHERE id = e.approver_id) AS approver_name
+       FROM stage_events e WHERE e.case_id = ? ORDER BY e.seq`,
   /** The bulletin without filters, newest first, between two order keys. */
   bulletinPage: `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
          WHERE b.search_key >= ? AND b.search_key < ? ORDER BY b.search_key DESC LIMIT ? OFFSET ?`,
