@@ -28,7 +28,7 @@ import { evaluationRoutes } from './web/evaluation-routes';
 import { disclosureRoutes } from './web/disclosure-routes';
 import { DISCLOSURE_ACTION_LABELS, DISCLOSURE_STATUS_LABELS } from './domain/disclosure';
 import { publicRoutes } from './web/public-routes';
-import { RateLimiter } from './web/rate-limit';
+import { RateLimiter, type Limiter } from './web/rate-limit';
 import { securityHeaders } from './web/security';
 import { staffRoutes } from './web/staff-routes';
 
@@ -43,6 +43,11 @@ export interface AppDeps {
   liveConnections?: LiveConnections;
   /** Errors outside a request (the visit counter); defaults to the logger. */
   log?: (err: unknown) => void;
+  /**
+   * Makes the rate limiters; default in memory. With several instances (PostgreSQL) a shared one,
+   * so a limit holds across instances. `name` keeps each limiter's keys apart.
+   */
+  limiters?: (name: string, limit: number, windowMs: number) => Limiter;
   /** The structured logger; by default one at config.logLevel writing to stdout. */
   logger?: Logger;
   /** The site visit counter; pass one in to flush it on shutdown (see start.ts). */
@@ -55,13 +60,15 @@ export interface WebContext {
   deps: Deps;
   auth: AuthService;
   config: Config;
-  lookupLimiter: RateLimiter;
-  loginLimiter: RateLimiter;
+  lookupLimiter: Limiter;
+  loginLimiter: Limiter;
   /** Phone-digit checks of the detail tier, per client IP and per case, like logins. */
-  detailLimiter: RateLimiter;
+  detailLimiter: Limiter;
   secret: string;
   /** 好差评 attempts, keyed per client IP and per case: 10 per 15 minutes each. */
-  evaluationLimiter: RateLimiter;
+  evaluationLimiter: Limiter;
+  /** Public 依申请公开 submissions per client IP per hour. */
+  requestLimiter: Limiter;
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
@@ -81,16 +88,18 @@ export function createApp(appDeps: AppDeps): express.Express {
   const log = appDeps.log ?? ((err: unknown) => logger.error({ err }, 'background task failed'));
   const assets = appDeps.assets ?? buildManifest(PUBLIC_DIR);
   const visits = appDeps.visitCounter ?? new VisitCounter(store, clock, undefined, log);
+  const limiter = appDeps.limiters ?? ((_name: string, limit: number, windowMs: number) => new RateLimiter(limit, windowMs));
   const ctx: WebContext = {
     deps,
     config,
     auth: new AuthService(store, clock, appDeps.sessionSecret),
-    lookupLimiter: new RateLimiter(config.lookupRateLimit, 60_000),
+    lookupLimiter: limiter('lookup', config.lookupRateLimit, 60_000),
     // A flood guard only: failed logins are counted per account and per address in the database.
-    loginLimiter: new RateLimiter(60, 15 * 60_000),
-    detailLimiter: new RateLimiter(config.loginRateLimit, 15 * 60_000),
+    loginLimiter: limiter('login', 60, 15 * 60_000),
+    detailLimiter: limiter('detail', config.loginRateLimit, 15 * 60_000),
     secret: appDeps.sessionSecret,
-    evaluationLimiter: new RateLimiter(10, 15 * 60_000),
+    evaluationLimiter: limiter('evaluation', 10, 15 * 60_000),
+    requestLimiter: limiter('request', config.requestRateLimit, 60 * 60_000),
   };
 
   const app = express();

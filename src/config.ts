@@ -14,6 +14,14 @@ const schema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_FILE: z.string().min(1).default(path.join('db', 'tracker.sqlite')),
+    // Set: PostgreSQL (several instances may share it); unset: the embedded SQLite file above.
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .refine(isPostgresUrl, { message: 'must be a postgres:// or postgresql:// URL with a host, e.g. postgres://user:password@db.example:5432/tracker' })
+      .optional(),
+    // One connection is held by the live-updates listener: at least one more for queries.
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2, 'at least 2 (one listens for live updates)').max(200).default(10),
     DEMO_DATA: onOff.default('on'),
     DEMO_PASSWORD: z.string().min(8, '至少 8 个字符').default(DEFAULT_DEMO_PASSWORD),
     SESSION_SECRET: z.string().min(32, '至少 32 个字符').optional(),
@@ -93,6 +101,10 @@ const schema = z
     if (c.DISCLOSURE_REPORT_CATEGORY && !c.DISCLOSURE_CATEGORIES.includes(c.DISCLOSURE_REPORT_CATEGORY)) {
       ctx.addIssue({ code: 'custom', path: ['DISCLOSURE_REPORT_CATEGORY'], message: 'must be one of DISCLOSURE_CATEGORIES' });
     }
+    if (c.BACKUP_DIR && c.DATABASE_URL) {
+      // The scheduled backups copy the SQLite file; a PostgreSQL database is backed up with its own tools.
+      ctx.addIssue({ code: 'custom', path: ['BACKUP_DIR'], message: 'backs up the SQLite file only; with DATABASE_URL use pg_dump or PostgreSQL archiving' });
+    }
     if (!c.BACKUP_DIR) {
       for (const k of ['BACKUP_INTERVAL_HOURS', 'BACKUP_KEEP'] as const) {
         if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'has no effect without BACKUP_DIR' });
@@ -108,6 +120,10 @@ export interface Config {
   port: number;
   host: string;
   databaseFile: string;
+  /** PostgreSQL connection URL; null: the SQLite file `databaseFile`. */
+  databaseUrl: string | null;
+  /** Connections per instance in the PostgreSQL pool. */
+  databasePoolSize: number;
   demoData: boolean;
   demoPassword: string;
   sessionSecret: string | undefined;
@@ -172,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     databaseFile: path.resolve(ROOT, c.DATABASE_FILE),
+    databaseUrl: c.DATABASE_URL ?? null,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
     demoData: c.DEMO_DATA === 'on',
     demoPassword: c.DEMO_PASSWORD,
     sessionSecret: c.SESSION_SECRET,
@@ -214,6 +232,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessLog: c.ACCESS_LOG === 'on',
     requestRateLimit: c.REQUEST_RATE_LIMIT,
   };
+}
+
+function isPostgresUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && (u.hostname !== '' || u.searchParams.has('host'));
+  } catch {
+    return false;
+  }
 }
 
 function parseTrustProxy(v: string): boolean | number | string {

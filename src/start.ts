@@ -19,7 +19,13 @@ import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
 import { createLogger, type Logger } from './logging';
-import { SqliteStore } from './store/sqlite/sqlite-store';
+import { openStore } from './store/open-store';
+import { PgStore } from './store/postgres/pg-store';
+import { PgNotifyBus, PgRateLimiter } from './store/postgres/pg-shared';
+import type { Limiter } from './web/rate-limit';
+import type { CaseUpdateBus } from './services/live-updates';
+
+const DEMO_LOCK_KEY = 0x62_6a_74_64; // 'bjtd'
 
 const DEMO_CHECK_SETTING = 'demo_password_check';
 
@@ -64,14 +70,17 @@ export async function prepareApp(
   deps: Deps;
   logger: Logger;
 }> {
-  const store = new SqliteStore({ file: config.databaseFile });
+  const store = await openStore(config);
   try {
     const randomQueryBody = customAlphabet(QUERY_NO_ALPHABET, QUERY_NO_BODY_LENGTH);
     const calendars = new CalendarService(store);
-    const demoLoaded = config.demoData && (await store.isEmpty());
-    if (demoLoaded) {
+    const loadDemoIfEmpty = async () => {
+      if (!config.demoData || !(await store.isEmpty())) return false;
       await loadDemoData({ store, clock: systemClock, config, randomQueryBody, calendars }, config.demoPassword);
-    }
+      return true;
+    };
+    // Instances starting together on an empty PostgreSQL database: only the first loads the demo.
+    const demoLoaded = store instanceof PgStore ? await store.withAdvisoryLock(DEMO_LOCK_KEY, loadDemoIfEmpty) : await loadDemoIfEmpty();
     // Clocks of rows that predate them (normally none) before serving; catching up with the days
     // passed while stopped is server.ts's job once listening, as the hourly recompute does.
     await recomputeOpenClocks(store, calendars, systemClock.now(), { pendingOnly: true });
@@ -83,11 +92,31 @@ export async function prepareApp(
     const outbox = config.smtp
       ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => logger.warn(m) })
       : null;
-    const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars };
+    // PostgreSQL: several instances may serve; live updates and rate limits are shared through it.
+    let updates: CaseUpdateBus | undefined;
+    let limiters: ((name: string, limit: number, windowMs: number) => Limiter) | undefined;
+    if (store instanceof PgStore) {
+      const bus = await PgNotifyBus.start(store.pool);
+      store.onClose(() => bus.close());
+      updates = bus;
+      limiters = (name, limit, windowMs) => new PgRateLimiter(store.pool, name, limit, windowMs);
+    }
+    const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars, updates };
     // 依申请公开: 补正 deadlines that passed while the server was down, and due dates left 待定.
     await expireSupplements(deps);
     await recomputeRequestDueDates(deps);
-    const app = createApp({ store, config, sessionSecret, randomQueryBody, calendars, visitCounter: visits, liveConnections: live, logger });
+    const app = createApp({
+      store,
+      config,
+      sessionSecret,
+      randomQueryBody,
+      calendars,
+      visitCounter: visits,
+      liveConnections: live,
+      updates,
+      limiters,
+      logger,
+    });
     if (demoLoaded) await loadDemoReport(deps, (model) => renderReportHtml(app, model, `/disclosure/reports/${model.year}`));
     return {
       store,

@@ -13,6 +13,14 @@ describe('configuration from the environment', () => {
       trustProxy: false,
     });
     expect(c.databaseFile).toMatch(/db[/\\]tracker\.sqlite$/);
+    expect(c.databaseUrl).toBeNull();
+  });
+
+  it('when DATABASE_URL is a postgres URL, then it is used with the pool size', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://app:secret@db.example:5432/tracker', DATABASE_POOL_SIZE: '20' });
+    expect(c.databaseUrl).toBe('postgres://app:secret@db.example:5432/tracker');
+    expect(c.databasePoolSize).toBe(20);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@localhost/tracker' }).databasePoolSize).toBe(10);
   });
 
   it.each([
@@ -32,6 +40,10 @@ describe('configuration from the environment', () => {
     [{ UPLOAD_MAX_BYTES: '1.5' }, 'UPLOAD_MAX_BYTES'],
     [{ RECTIFICATION_DAYS: '0' }, 'RECTIFICATION_DAYS'],
     [{ RECTIFICATION_DAYS: 'fifteen' }, 'RECTIFICATION_DAYS'],
+    [{ DATABASE_URL: 'mysql://db.example/tracker' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'db.example:5432' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://a@db/x', DATABASE_POOL_SIZE: '1' }, 'DATABASE_POOL_SIZE'],
+    [{ DATABASE_URL: 'postgres://a@db/x', BACKUP_DIR: '/b' }, 'BACKUP_DIR'],
     [{ SHUTDOWN_TIMEOUT_MS: '50' }, 'SHUTDOWN_TIMEOUT_MS'],
     [{ SHUTDOWN_TIMEOUT_MS: '1.5' }, 'SHUTDOWN_TIMEOUT_MS'],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS'],

@@ -10,9 +10,17 @@
  *   --out FILE       where to write the JSON (default bench/results/<date>.json)
  *   --profile DIR    run the server with --cpu-prof, profiles written to DIR
  *   --server KIND    dist: the compiled server (what npm run bench uses); ts: the sources (default)
+ *   --db KIND        sqlite (default) or postgres: the generated data copied into PostgreSQL, run
+ *                    with one app instance, then two behind a round-robin TCP proxy
+ *   --database-url U PostgreSQL server for --db postgres (a database is created and dropped on it);
+ *                    default BENCH_DATABASE_URL, else a throwaway local cluster
  *   --only REGEX     run only the scenarios whose name matches (the Express baseline always runs)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import pg from 'pg';
+import { startThrowawayCluster, type ThrowawayCluster } from '../pg-cluster';
+import { copySqliteToPostgres } from '../../src/store/postgres/copy-from-sqlite';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -35,11 +43,13 @@ interface Args {
   server: 'dist' | 'ts';
   /** Folder for the server's --cpu-prof output (written when it stops), or null. */
   profile: string | null;
+  db: 'sqlite' | 'postgres';
+  databaseUrl: string | null;
   only: RegExp | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cases: 1_000_000, duration: 10, connections: 50, smallCases: 10_000, out: null, server: 'ts', profile: null, only: null };
+  const a: Args = { cases: 1_000_000, duration: 10, connections: 50, smallCases: 10_000, out: null, server: 'ts', profile: null, db: 'sqlite', databaseUrl: null, only: null };
   let quick = false;
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -67,6 +77,13 @@ function parseArgs(argv: string[]): Args {
         a.server = x;
         break;
       }
+      case '--db': {
+        const x = v();
+        if (x !== 'sqlite' && x !== 'postgres') throw new Error('--db is sqlite or postgres');
+        a.db = x;
+        break;
+      }
+      case '--database-url': a.databaseUrl = v(); break;
       default: throw new Error(`unknown option ${argv[i]} (see docs/performance.md)`);
     }
   }
@@ -220,7 +237,7 @@ function serverArgs(kind: Args['server'], profile: string | null): string[] {
     : [...prof, '-r', path.join(ROOT, 'scripts/bench/ts-register.js'), path.join(ROOT, 'src/server.ts')];
 }
 
-async function startServer(a: Args, dbFile: string, lookupLimit = 1_000_000): Promise<Running> {
+async function startServer(a: Args, dbFile: string, lookupLimit = 1_000_000, extraEnv: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   return startChild(
     serverArgs(a.server, a.profile),
@@ -239,6 +256,7 @@ async function startServer(a: Args, dbFile: string, lookupLimit = 1_000_000): Pr
       // Info for the start-up lines the runner reads; no access lines (the runner keeps all output).
       LOG_LEVEL: 'info',
       ACCESS_LOG: 'off',
+      ...extraEnv,
     },
     port,
     '/healthz',
@@ -406,6 +424,7 @@ async function main(): Promise<void> {
   for (const f of [runFile, `${runFile}-wal`, `${runFile}-shm`]) fs.rmSync(f, { force: true });
   fs.copyFileSync(gen.file, runFile);
   const sample = sampleQueryNos(runFile, 20_000);
+  if (a.db === 'postgres') return mainPostgres(a, gen, runFile, sample, log, t0);
 
   const results: ScenarioResult[] = [];
   // A first start on the fresh file does one-time work (the production check of the demo passwords,
@@ -567,6 +586,185 @@ async function main(): Promise<void> {
   console.log('\nTargets:');
   for (const t of targets) console.log(`  ${t.ok ? 'met ' : 'MISS'}  ${t.target}: ${t.value.toFixed(2)}`);
   console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+/** Connection-level round robin over the instances, as a reverse proxy without sticky sessions would. */
+async function startProxy(targets: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  let next = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const target = new URL(targets[next++ % targets.length]);
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** The read and write scenarios against one base URL; `submitted` and `accepted` feed the transitions. */
+async function pgScenarios(
+  url: string,
+  a: Args,
+  sample: ReturnType<typeof sampleQueryNos>,
+  movable: { submitted: string[]; accepted: string[] },
+  label: string,
+  log: (m: string) => void,
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const login = await postJson(url + '/api/v1/auth/token', { username: BENCH_ADMIN, password: BENCH_PASSWORD });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.body}`);
+  const auth = { authorization: `Bearer ${(JSON.parse(login.body) as { token: string }).token}`, 'content-type': 'application/json' };
+  const run = async (name: string, next: () => Plan) => {
+    const r = await drive(`${name} [${label}]`, url, a, next);
+    results.push(r);
+    log(`  ${r.name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, unexpected ${r.unexpected}`);
+  };
+  await run('healthz (Express baseline)', () => ({ method: 'GET', path: '/healthz', expect: 'ok' }));
+  await run('lookup JSON /api/v1/cases/{no}', lookupPaths(sample.any, '/api/v1/cases/'));
+  await run('lookup HTML /lookup?no=', lookupPaths(sample.any, '/lookup?no='));
+  for (const q of ['取水', '有限公司']) {
+    await run(`bulletin q=${q}`, () => ({ method: 'GET', path: `/api/v1/bulletin?q=${encodeURIComponent(q)}`, expect: 'ok' }));
+  }
+  let reg = 0;
+  await run('registrations POST /api/v1/cases', () => {
+    reg++;
+    return {
+      method: 'POST',
+      path: '/api/v1/cases',
+      headers: auth,
+      expect: 'ok',
+      body: JSON.stringify({
+        itemCode: sample.itemCodes[reg % sample.itemCodes.length],
+        applicant: { name: '衢州市压测科技有限公司', kind: 'organization', idNumber: ORG_ID, phone: '0570-8123456' },
+      }),
+      onOk: (body) => movable.submitted.push((JSON.parse(body) as { queryNo: string }).queryNo),
+    };
+  });
+  const ready = [
+    ...movable.submitted.splice(0).map((q) => ({ queryNo: q, to: 'accepted' })),
+    ...movable.accepted.splice(0).map((q) => ({ queryNo: q, to: 'under_review' })),
+  ];
+  let moves = 0;
+  await run('transitions POST /api/v1/cases/{no}/transitions', () => {
+    const m = ready.shift();
+    if (!m) return { method: 'GET', path: '/healthz', expect: 'starved' };
+    moves++;
+    return {
+      method: 'POST',
+      path: `/api/v1/cases/${m.queryNo}/transitions`,
+      headers: auth,
+      expect: 'ok',
+      body: JSON.stringify(m.to === 'approved' ? { to: m.to, decisionNo: `衢压测〔2026〕${label}${moves}号` } : { to: m.to }),
+      onOk: () => {
+        const after = NEXT_STAGE[m.to];
+        if (after) ready.push({ queryNo: m.queryNo, to: after });
+      },
+    };
+  });
+  for (const r of results) r.ratioToExpress = r.rps / results[0].rps;
+  return results;
+}
+
+/**
+ * --db postgres: the generated database copied into a new PostgreSQL database (npm run
+ * migrate-to-postgres), then the scenarios on one instance and on two behind a round-robin proxy.
+ */
+async function mainPostgres(
+  a: Args,
+  gen: GenerateResult,
+  runFile: string,
+  sample: ReturnType<typeof sampleQueryNos>,
+  log: (m: string) => void,
+  t0: number,
+): Promise<void> {
+  let cluster: ThrowawayCluster | null = null;
+  let serverUrl = a.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? '';
+  if (!serverUrl) {
+    log('Starting a throwaway PostgreSQL cluster …');
+    cluster = await startThrowawayCluster();
+    serverUrl = cluster.url;
+  }
+  const dbName = `bjt_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
+  await admin.query(`CREATE DATABASE ${dbName} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${dbName}`;
+  const dbUrl = u.toString();
+  const byInstances: Record<string, ScenarioResult[]> = {};
+  let copySeconds = 0;
+  try {
+    log(`Copying ${a.cases.toLocaleString('en')} cases into PostgreSQL …`);
+    const tc = Date.now();
+    await copySqliteToPostgres({ sqliteFile: runFile, databaseUrl: dbUrl });
+    copySeconds = (Date.now() - tc) / 1000;
+    log(`  copied in ${copySeconds.toFixed(1)} s`);
+    const movable = { submitted: [...(sample.byStage.get('submitted') ?? [])], accepted: [...(sample.byStage.get('accepted') ?? [])] };
+    // Instances behind one proxy share the secret, or a token issued by one is refused by the other.
+    const sessionSecret = crypto.randomBytes(32).toString('hex');
+    for (const instances of [1, 2]) {
+      const servers: Running[] = [];
+      let proxy: { url: string; stop: () => Promise<void> } | null = null;
+      try {
+        for (let k = 0; k < instances; k++) {
+          servers.push(await startServer(a, runFile, 1_000_000, { DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '20', SESSION_SECRET: sessionSecret }));
+        }
+        proxy = instances > 1 ? await startProxy(servers.map((s) => s.url)) : null;
+        log(`${instances} instance${instances > 1 ? 's (round-robin proxy)' : ''} up; ${a.duration} s per scenario, ${a.connections} connections.`);
+        byInstances[`${instances}`] = await pgScenarios(proxy?.url ?? servers[0].url, a, sample, movable, `${instances}×`, log);
+      } finally {
+        await proxy?.stop();
+        for (const s of servers) await s.stop();
+      }
+    }
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    cluster?.stop();
+    for (const f of fs.readdirSync(path.dirname(runFile))) if (f.startsWith('run-')) fs.rmSync(path.join(path.dirname(runFile), f), { force: true });
+  }
+  const report = {
+    date: new Date().toISOString(),
+    db: 'postgres',
+    node: process.version,
+    cpus: require('node:os').cpus().length,
+    cases: a.cases,
+    durationSeconds: a.duration,
+    connections: a.connections,
+    copySeconds,
+    generation: { seconds: gen.seconds, reused: gen.reused },
+    scenarios: byInstances,
+    wallSeconds: (Date.now() - t0) / 1000,
+  };
+  const out = a.out ?? path.join(ROOT, 'bench/results', `${report.date.slice(0, 19).replace(/:/g, '-')}-postgres.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(report, null, 2));
+  for (const [n, rows] of Object.entries(byInstances)) {
+    console.log(`
+PostgreSQL, ${n} instance(s) · ${a.cases.toLocaleString('en')} cases · ${a.connections} connections · ${a.duration} s each`);
+    console.log(table(rows));
+  }
+  console.log(`
+Wrote ${path.relative(process.cwd(), out)}`);
 }
 
 export function table(rows: ScenarioResult[]): string {

@@ -126,7 +126,7 @@ export function apiRoutes(ctx: WebContext): Router {
   });
 
   router.post('/cases/:queryNo/evaluation', async (req, res) => {
-    hitEvaluationLimit(ctx.evaluationLimiter, req, req.params.queryNo);
+    await hitEvaluationLimit(ctx.evaluationLimiter, req, req.params.queryNo);
     const input = parseInput(evaluationSchema, req.body);
     const queryNo = assertQueryNo(req.params.queryNo);
     const { evaluation, rectificationOpened } = await submitEvaluation(deps, queryNo, input);

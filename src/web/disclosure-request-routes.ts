@@ -10,7 +10,7 @@ import { AppError, ValidationError } from '../domain/errors';
 import { formatQueryNo, parseQueryNo } from '../domain/query-number';
 import { submitDisclosureRequest } from '../services/disclosure-requests';
 import { requestFormSchema } from './disclosure-request-schemas';
-import { RateLimiter, rateLimit } from './rate-limit';
+import { rateLimit } from './rate-limit';
 import { parseInput } from './schemas';
 import { publicCsrf, verifyCsrf } from './security';
 
@@ -27,7 +27,6 @@ function formValues(body: Record<string, unknown>): FormValues {
 export function disclosureRequestRoutes(ctx: WebContext): Router {
   const { deps, config } = ctx;
   const router = Router();
-  const limiter = new RateLimiter(config.requestRateLimit, 60 * 60_000);
   const csrf = publicCsrf(config.env === 'production');
 
   const render = (res: Response, status: number, values: FormValues, errors: Record<string, string>) =>
@@ -51,7 +50,7 @@ export function disclosureRequestRoutes(ctx: WebContext): Router {
     express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 20 }),
     csrf,
     verifyCsrf,
-    rateLimit(limiter),
+    rateLimit(ctx.requestLimiter),
     async (req, res) => {
       res.set('Cache-Control', 'no-store');
       const values = formValues(req.body as Record<string, unknown>);

@@ -7,16 +7,16 @@ import { currentBeijingMonth, monthlySatisfaction } from '../services/satisfacti
 import { formatQueryNo, parseQueryNo } from '../domain/query-number';
 import { submitEvaluation } from '../services/evaluations';
 import { evaluationSchema } from './evaluation-schemas';
-import { TooManyRequestsError, type RateLimiter } from './rate-limit';
+import { TooManyRequestsError, type Limiter } from './rate-limit';
 import { parseInput } from './schemas';
 
 /**
  * Counts one evaluation attempt against the client IP and against the case number, so neither
  * many numbers from one address nor one number from many addresses can be tried freely.
  */
-export function hitEvaluationLimit(limiter: RateLimiter, req: Request, rawQueryNo: unknown): void {
+export async function hitEvaluationLimit(limiter: Limiter, req: Request, rawQueryNo: unknown): Promise<void> {
   const parsed = parseQueryNo(rawQueryNo);
-  const waits = [limiter.hit(`ip:${req.ip ?? 'unknown'}`), parsed.ok ? limiter.hit(`case:${parsed.queryNo}`) : 0];
+  const waits = [await limiter.hit(`ip:${req.ip ?? 'unknown'}`), parsed.ok ? await limiter.hit(`case:${parsed.queryNo}`) : 0];
   const wait = Math.max(...waits);
   if (wait > 0) throw new TooManyRequestsError(wait, '尝试次数过多，请稍后再试');
 }
@@ -82,7 +82,7 @@ export function evaluationRoutes(ctx: WebContext): Router {
       comment: str(body.comment, 2000),
       scores: Object.fromEntries(SCORE_DIMENSIONS.map((d) => [d, str(body[`scores.${d}`], 2)])),
     };
-    hitEvaluationLimit(ctx.evaluationLimiter, req, values.no);
+    await hitEvaluationLimit(ctx.evaluationLimiter, req, values.no);
     try {
       const input = parseInput(evaluationSchema, {
         phoneLast4: values.phoneLast4,

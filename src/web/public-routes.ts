@@ -103,7 +103,7 @@ export function publicRoutes(ctx: WebContext, visits: VisitCounter): Router {
       res.set('Cache-Control', 'no-store');
       try {
         const view = await lookupCaseDetail(deps, parsed.queryNo, digits);
-        ctx.detailLimiter.reset(`ip:${req.ip}`);
+        await ctx.detailLimiter.reset(`ip:${req.ip}`);
         res.render('public/lookup', {
           title: `办件详情 ${formatQueryNo(view.queryNo)}`,
           view,
@@ -146,9 +146,9 @@ export function publicRoutes(ctx: WebContext, visits: VisitCounter): Router {
 
 /** Like logins: per client IP and per case, so neither many numbers nor many guesses get through. */
 function detailRateLimit(ctx: WebContext): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const no = typeof req.body?.no === 'string' ? normalizeQueryNo(req.body.no).slice(0, 12) : '';
-    const wait = Math.max(ctx.detailLimiter.hit(`ip:${req.ip}`), no ? ctx.detailLimiter.hit(`case:${no}`) : 0);
+    const wait = Math.max(await ctx.detailLimiter.hit(`ip:${req.ip}`), no ? await ctx.detailLimiter.hit(`case:${no}`) : 0);
     if (wait > 0) return next(new TooManyRequestsError(wait, '尝试次数过多，请稍后再试'));
     next();
   };

@@ -3,10 +3,22 @@ import { AppError } from '../domain/errors';
 import { beijingDateTime } from '../domain/beijing-time';
 
 /**
+ * What the routes need of a rate limiter: the in-memory one below for a single instance, or one
+ * whose counters are shared by every instance (PostgreSQL, src/store/postgres/pg-shared.ts).
+ */
+export interface Limiter {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Counts one hit; resolves to the seconds to wait when over the limit, else 0. */
+  hit(key: string): number | Promise<number>;
+  reset(key: string): void | Promise<void>;
+}
+
+/**
  * Fixed-window counter per key, in memory. Bounded: expired windows are swept, so a flood of
  * distinct IPs cannot grow it without limit.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
   private lastSweep = 0;
 
@@ -52,9 +64,9 @@ export function loginLockMessage(until: string, retryAfterSeconds: number): stri
   return `登录失败次数过多，已暂时锁定。请于北京时间 ${beijingDateTime(until)} 之后（约 ${minutes} 分钟后）再试。`;
 }
 
-export function rateLimit(limiter: RateLimiter, keyOf: (req: Request) => string = (req) => req.ip ?? 'unknown') {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const wait = limiter.hit(keyOf(req));
+export function rateLimit(limiter: Limiter, keyOf: (req: Request) => string = (req) => req.ip ?? 'unknown') {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const wait = await limiter.hit(keyOf(req));
     if (wait > 0) return next(new TooManyRequestsError(wait));
     next();
   };

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { describePg } from '../helpers/pg';
+
 const ROOT = path.resolve(__dirname, '../..');
 
 /**
@@ -49,4 +51,39 @@ describe('npm run bench --quick', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
+});
+
+describePg('npm run bench --quick --db postgres', () => {
+  it('when run on PostgreSQL with one and then two instances, then every scenario answers without unexpected errors', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'permit-tracker-bench-pg-'));
+    const out = path.join(dir, 'result.json');
+    try {
+      const dbArgs = process.env.TEST_DATABASE_URL ? ['--database-url', process.env.TEST_DATABASE_URL] : [];
+      const run = spawnSync(
+        process.execPath,
+        ['-r', './scripts/bench/ts-register.js', 'scripts/bench/run.ts', '--quick', '--cases', '5000', '--duration', '1', '--connections', '10',
+          '--db', 'postgres', ...dbArgs, '--out', out],
+        { cwd: ROOT, encoding: 'utf8', timeout: 280_000 },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+        db: string;
+        scenarios: Record<string, { name: string; requests: number; unexpected: number; note?: string }[]>;
+      };
+      expect(report.db).toBe('postgres');
+      expect(Object.keys(report.scenarios)).toEqual(['1', '2']);
+      for (const rows of Object.values(report.scenarios)) {
+        expect(rows.map((s) => s.name.replace(/ .*/, ''))).toEqual([
+          'healthz', 'lookup', 'lookup', 'bulletin', 'bulletin', 'registrations', 'transitions',
+        ]);
+        for (const s of rows) {
+          expect({ name: s.name, unexpected: s.unexpected, note: s.note }).toEqual({ name: s.name, unexpected: 0, note: undefined });
+          expect(s.requests).toBeGreaterThan(0);
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

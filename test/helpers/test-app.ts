@@ -9,6 +9,24 @@ import { residentIdCheckChar, usccCheckChar } from '../../src/domain/identity';
 import type { Department, Item, Role, Staff } from '../../src/domain/model';
 import { hashPassword } from '../../src/services/passwords';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import type { Store } from '../../src/store/store';
+
+type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+let storeFactory: StoreFactory | null = null;
+
+/**
+ * Runs the web tests of this file on another adapter (PostgreSQL): createTestApp takes its store
+ * from `factory` meanwhile. Only for test files that use the Store interface alone (not `store.db`):
+ * `store` is then not really a SqliteStore.
+ */
+export function useStoreFactory(factory: StoreFactory): void {
+  beforeAll(() => {
+    storeFactory = factory;
+  });
+  afterAll(() => {
+    storeFactory = null;
+  });
+}
 
 export const PASSWORD = 'correct-horse-battery';
 let passwordHash: Promise<string> | undefined;
@@ -43,7 +61,8 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bjt-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: path.join(dir, 'test.sqlite'), UPLOAD_DIR: path.join(dir, 'uploads'), LOOKUP_RATE_LIMIT: '1000', ...env });
-  const store = new SqliteStore({ file: config.databaseFile });
+  const opened = storeFactory ? await storeFactory() : null;
+  const store = opened ? (opened.store as SqliteStore) : new SqliteStore({ file: config.databaseFile });
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
   const water = await store.createDepartment({ code: 'SLJ', name: '市水利局' });
@@ -91,7 +110,7 @@ export async function createTestApp(
       now = Date.parse(iso);
     },
     async cleanup() {
-      await store.close();
+      await (opened ? opened.cleanup() : store.close());
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

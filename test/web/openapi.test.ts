@@ -49,6 +49,7 @@ describe('OpenAPI description', () => {
       detailLimiter: {} as never,
       secret: 'x',
       evaluationLimiter: {} as never,
+      requestLimiter: {} as never,
     });
     const actual = routerRoutes(router);
     expect(actual.length).toBeGreaterThanOrEqual(7);

@@ -2336,7 +2336,7 @@ export function hashedContent(r: Record<string, unknown>): HashedEventContent {
  * "Any of these columns contains `text`" as a LIKE condition, its own % _ \ taken literally;
  * pushes one parameter per column. A plain scan, meant for small tables (items, laws, disclosures).
  */
-function anyColumnContains(columns: readonly string[], text: string, params: unknown[]): string {
+export function anyColumnContains(columns: readonly string[], text: string, params: unknown[]): string {
   const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   for (const _ of columns) params.push(like);
   return `(${columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`;
