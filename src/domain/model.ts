@@ -154,6 +154,8 @@ export interface StageEvent {
   notePublic: boolean;
   decisionNo: string | null;
   reason: string | null;
+  /** The event's seal in the case's hash chain, as stored (null until sealed); set when read from a store. */
+  hash?: string | null;
 }
 
 export interface BulletinEntry {

@@ -68,7 +68,7 @@ export function createWorkingCalendar(
     const w = weekday(date);
     return w === 0 || w === 6 ? 'weekend' : 'weekday';
   };
-  return {
+  const calendar: WorkingCalendar = {
     isWorkingDay(date) {
       if (!years.has(Number(date.slice(0, 4))) && !override.has(date)) return null;
       const k = kindOf(date);
@@ -81,6 +81,26 @@ export function createWorkingCalendar(
     },
     isCovered: (year) => years.has(year),
   };
+  memos.set(calendar, new Map());
+  return calendar;
+}
+
+/**
+ * Results of the day walks below, per calendar built by createWorkingCalendar (immutable: an edit
+ * builds a new one). Every page and write asks the same few (start, n) pairs many times a day; a walk
+ * costs tens of µs. Bounded: cleared when full.
+ */
+const memos = new WeakMap<WorkingCalendar, Map<string, WorkingDayResult | number | null>>();
+const MEMO_LIMIT = 50_000;
+
+function memoized<T extends WorkingDayResult | number | null>(cal: WorkingCalendar, key: string, compute: () => T): T {
+  const memo = memos.get(cal);
+  if (!memo) return compute();
+  if (memo.has(key)) return memo.get(key) as T;
+  const value = compute();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
 }
 
 export type WorkingDayResult =
@@ -92,6 +112,12 @@ export type WorkingDayResult =
  * `skipped` lists the non-working dates passed over, for "how was this computed".
  */
 export function addWorkingDays(start: string, n: number, cal: WorkingCalendar): WorkingDayResult {
+  const r = memoized(cal, `+${start}|${n}`, () => walkWorkingDays(start, n, cal));
+  // A copy: callers own the skipped list they get.
+  return r.kind === 'date' ? { kind: 'date', date: r.date, skipped: [...r.skipped] } : { ...r };
+}
+
+function walkWorkingDays(start: string, n: number, cal: WorkingCalendar): WorkingDayResult {
   let date = start;
   let counted = 0;
   const skipped: string[] = [];
@@ -110,6 +136,10 @@ export function addWorkingDays(start: string, n: number, cal: WorkingCalendar): 
  * uncovered year.
  */
 export function workingDaysBetween(from: string, to: string, cal: WorkingCalendar): number | null {
+  return memoized(cal, `${from}|${to}`, () => countWorkingDays(from, to, cal));
+}
+
+function countWorkingDays(from: string, to: string, cal: WorkingCalendar): number | null {
   let count = 0;
   for (let d = addCalendarDays(from, 1); d <= to; d = addCalendarDays(d, 1)) {
     const working = cal.isWorkingDay(d);

@@ -57,7 +57,9 @@ export function toPublicCaseView(
   tier: Tier = 'summary',
   chainHead: string | null = null,
 ): PublicCaseView {
-  const explanation = clockOfCase(c, events, ctx.cal, ctx.today);
+  // The explanation is a full recompute of the clock; only the HTML page shows it, so it is computed on first use.
+  let explained: CaseClock | undefined;
+  const explain = () => (explained ??= clockOfCase(c, events, ctx.cal, ctx.today));
   const detail = tier === 'detail';
   const lastSupplement = [...events].reverse().find((e) => e.kind === 'stage' && e.toStage === 'supplement_requested');
   return {
@@ -80,8 +82,12 @@ export function toPublicCaseView(
     decidedAt: c.decidedAt,
     version: c.version,
     clock: clockView(c.clock, ctx),
-    explanation,
-    skipped: describeSkipped(explanation, ctx.cal),
+    get explanation() {
+      return explain();
+    },
+    get skipped() {
+      return describeSkipped(explain(), ctx.cal);
+    },
     timeline: events.map((e) => ({
       kind: e.kind,
       stage: e.toStage,
@@ -111,12 +117,12 @@ function detailNote(e: StageEvent): string | null {
 }
 
 async function viewOf(deps: Deps, c: Case, tier: Tier): Promise<PublicCaseView> {
-  const [events, ctx, head] = await Promise.all([
+  const [events, ctx] = await Promise.all([
     deps.store.listStageEvents(c.id),
     clockContext(deps.calendars, deps.clock.now(), deps.config.dueSoonDays),
-    deps.store.chainHead(c.id),
   ]);
-  return toPublicCaseView(c, events, ctx, tier, head);
+  // The chain head is the last event's hash: no second query.
+  return toPublicCaseView(c, events, ctx, tier, events.at(-1)?.hash ?? null);
 }
 
 export async function lookupCase(deps: Deps, raw: unknown): Promise<PublicCaseView> {

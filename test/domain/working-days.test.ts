@@ -101,3 +101,34 @@ describe('date helpers', () => {
     expect(addCalendarDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 });
+
+describe('memoized walks (calendars built by createWorkingCalendar)', () => {
+  // The same calendar as an object createWorkingCalendar did not build: never memoized, the reference.
+  const plain = { ...createWorkingCalendar(base) };
+
+  it('give the same answers as a fresh walk, asked twice, across years and holidays', () => {
+    for (let i = 0; i < 400; i++) {
+      const start = addCalendarDays('2024-01-01', (i * 37) % 1000);
+      const n = (i * 7) % 45;
+      expect(addWorkingDays(start, n, cal)).toEqual(addWorkingDays(start, n, plain));
+      expect(addWorkingDays(start, n, cal)).toEqual(addWorkingDays(start, n, plain));
+      const to = addCalendarDays(start, n * 2 - 20);
+      expect(workingDaysBetween(start, to, cal)).toBe(workingDaysBetween(start, to, plain));
+      expect(workingDaysBetween(start, to, cal)).toBe(workingDaysBetween(start, to, plain));
+    }
+  });
+
+  it('hand each caller its own list of skipped days', () => {
+    const a = addWorkingDays('2025-09-28', 10, cal);
+    if (a.kind !== 'date') throw new Error('expected a date');
+    const before = [...a.skipped];
+    a.skipped.push('changed by the caller');
+    const b = addWorkingDays('2025-09-28', 10, cal);
+    expect(b.kind === 'date' && b.skipped).toEqual(before);
+  });
+
+  it('a new calendar (after an edit) does not reuse the old answers', () => {
+    const edited = createWorkingCalendar(base, [{ date: '2025-10-09', kind: 'holiday' }]);
+    expect(due('2025-09-28', 10, cal)).not.toBe(due('2025-09-28', 10, edited));
+  });
+});

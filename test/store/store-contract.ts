@@ -727,8 +727,11 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
             extensionDays: null,
             approverId: null,
             approverName: null,
+            // Sealed on insert; the public chain head is the last event's hash.
+            hash: expect.stringMatching(/^[0-9a-f]{64}$/),
           },
         ]);
+        expect(await store.chainHead(c.id)).toBe((await store.listStageEvents(c.id))[0].hash);
       });
 
       it('when an organization applies without project name or note, then the nulls are kept', async () => {

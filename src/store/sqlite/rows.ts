@@ -204,6 +204,7 @@ export function toStageEvent(r: Row): StageEvent {
     notePublic: r.note_public === 1,
     decisionNo: optStr(r.decision_no),
     reason: optStr(r.reason),
+    hash: optStr(r.hash),
   };
 }
 
