@@ -7,6 +7,7 @@ import { gracefulShutdown } from './shutdown';
 import { expireSupplements, recomputeRequestDueDates } from './services/disclosure-requests';
 import { prepareApp } from './start';
 import { backupSqliteInWorker } from './store/sqlite/maintenance';
+import { SqliteStore } from './store/sqlite/sqlite-store';
 import { compactSearchIndex } from './services/bulletin';
 
 const HOUR = 60 * 60 * 1000;
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { store, calendars, app, demoLoaded, visits, live, outbox, deps, logger } = await prepareApp(config);
   outbox?.start();
+  if (store instanceof SqliteStore) {
+    store.startBackgroundCheckpoints({ onError: (message) => logger.error(`WAL checkpoint failed: ${message}`) });
+  }
   const backups = config.backup
     ? new ScheduledBackups(config.backup, (target) => backupSqliteInWorker(config.databaseFile, target), systemClock, (m) => logger.error(m))
     : null;

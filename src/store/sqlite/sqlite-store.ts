@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BackgroundCheckpoints, type CheckpointOptions } from './checkpoints';
 import fs from 'node:fs';
 import path from 'node:path';
 import { diffFields, type FileSlot, type ItemGuide } from '../../domain/catalog';
@@ -212,7 +213,17 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpoints?.stop();
     if (this.db.open) this.db.close();
+  }
+
+  private checkpoints: BackgroundCheckpoints | undefined;
+
+  /** The server's WAL checkpoints, off the request thread (checkpoints.ts); a no-op in memory. */
+  startBackgroundCheckpoints(opts: CheckpointOptions = {}): BackgroundCheckpoints | undefined {
+    if (this.db.memory || this.checkpoints) return this.checkpoints;
+    this.checkpoints = new BackgroundCheckpoints(this.db, opts);
+    return this.checkpoints;
   }
 
   async ping(): Promise<void> {
