@@ -154,7 +154,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48,
         to,
         note: noteFor(to),
         notePublic: to === 'supplement_requested' || to === 'special_procedure',
-        decisionNo: to === 'approved' ? `${item.decisionPrefix}〔2026〕${String(serial).padStart(3, '0')}号` : undefined,
+        decisionNo: to === 'approved' ? `${item.decisionPrefix}〔${beijingDate(new Date(now)).slice(0, 4)}〕${String(serial).padStart(3, '0')}号` : undefined,
         reason: reasonFor(to),
       });
     }
