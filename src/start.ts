@@ -14,7 +14,7 @@ import { renderReportHtml } from './web/report-csv';
 import type { Deps } from './services/deps';
 import { OutboxWorker } from './services/notify/outbox-worker';
 import { createSmtpTransport } from './services/notify/smtp-transport';
-import { systemClock } from './services/deps';
+import { systemClock, type Clock } from './services/deps';
 import { VisitCounter } from './services/visit-counter';
 import { verifyPassword } from './services/passwords';
 import type { Store } from './store/store';
@@ -55,9 +55,11 @@ async function assertNoDefaultDemoPasswords(store: Store): Promise<void> {
 /**
  * Opens and migrates the database, loads demo data if asked, and builds the app. `visits` holds
  * page views not yet written: on shutdown, `await visits.flush()` before `store.close()`.
+ * `clock` is the real one unless a test pins the date (the demo's dates are relative to it).
  */
 export async function prepareApp(
   config: Config,
+  { clock = systemClock }: { clock?: Clock } = {},
 ): Promise<{
   store: Store;
   calendars: CalendarService;
@@ -76,21 +78,21 @@ export async function prepareApp(
     const calendars = new CalendarService(store);
     const loadDemoIfEmpty = async () => {
       if (!config.demoData || !(await store.isEmpty())) return false;
-      await loadDemoData({ store, clock: systemClock, config, randomQueryBody, calendars }, config.demoPassword);
+      await loadDemoData({ store, clock, config, randomQueryBody, calendars }, config.demoPassword);
       return true;
     };
     // Instances starting together on an empty PostgreSQL database: only the first loads the demo.
     const demoLoaded = store instanceof PgStore ? await store.withAdvisoryLock(DEMO_LOCK_KEY, loadDemoIfEmpty) : await loadDemoIfEmpty();
     // Clocks of rows that predate them (normally none) before serving; catching up with the days
     // passed while stopped is server.ts's job once listening, as the hourly recompute does.
-    await recomputeOpenClocks(store, calendars, systemClock.now(), { pendingOnly: true });
+    await recomputeOpenClocks(store, calendars, clock.now(), { pendingOnly: true });
     if (config.env === 'production') await assertNoDefaultDemoPasswords(store);
     const sessionSecret = await resolveSessionSecret(store, config.sessionSecret);
-    const visits = new VisitCounter(store, systemClock, undefined, (err) => logger.error({ err }, 'visit counter'));
+    const visits = new VisitCounter(store, clock, undefined, (err) => logger.error({ err }, 'visit counter'));
     const live = new LiveConnections(config.liveLimits);
     const logger = createLogger(config.logLevel);
     const outbox = config.smtp
-      ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], systemClock, { log: (m) => logger.warn(m) })
+      ? new OutboxWorker(store, [createSmtpTransport(config.smtp)], clock, { log: (m) => logger.warn(m) })
       : null;
     // PostgreSQL: several instances may serve; live updates and rate limits are shared through it.
     let updates: CaseUpdateBus | undefined;
@@ -101,7 +103,7 @@ export async function prepareApp(
       updates = bus;
       limiters = (name, limit, windowMs) => new PgRateLimiter(store.pool, name, limit, windowMs);
     }
-    const deps: Deps = { store, clock: systemClock, config, randomQueryBody, calendars, updates };
+    const deps: Deps = { store, clock, config, randomQueryBody, calendars, updates };
     // 依申请公开: 补正 deadlines that passed while the server was down, and due dates left 待定.
     await expireSupplements(deps);
     await recomputeRequestDueDates(deps);
@@ -109,6 +111,7 @@ export async function prepareApp(
       store,
       config,
       sessionSecret,
+      clock,
       randomQueryBody,
       calendars,
       visitCounter: visits,

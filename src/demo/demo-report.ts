@@ -1,9 +1,9 @@
 /**
- * The demo's annual report for the previous year, in the 2021 template: the office saves its text
- * and figures and submits it, the 网管员 publishes it, all through the report services, in March
- * (or earlier when today comes first). The narrative's numbers are read from the report itself.
+ * The demo's annual report, of the previous year (or, on the first days of January, the year before:
+ * see demoReportYear), in the 2021 template: the office saves its text and figures and submits it,
+ * the 网管员 publishes it, all through the report services, in March (or earlier when today comes
+ * first). The narrative's numbers are read from the report itself.
  */
-import { beijingDate } from '../domain/beijing-time';
 import {
   emptyReportFigures,
   emptyReportTexts,
@@ -15,6 +15,7 @@ import {
 import { takeDisclosureStep } from '../services/disclosure';
 import { buildReportModel, saveReport, submitReport } from '../services/disclosure-report';
 import type { Deps } from '../services/deps';
+import { demoReportYear } from './demo-requests';
 import { prng } from './prng';
 
 const HOUR = 60 * 60 * 1000;
@@ -24,7 +25,7 @@ export async function loadDemoReport(deps: Deps, renderBody: (model: AnnualRepor
   if (!office || !webmaster) return;
   const rand = prng(20150330);
   const realNow = deps.clock.now().getTime();
-  const year = Number(beijingDate(deps.clock.now()).slice(0, 4)) - 1;
+  const year = demoReportYear(deps.clock.now(), await deps.calendars.calendar());
   let now = Math.min(Date.parse(`${year + 1}-03-18T10:00:00+08:00`), realNow - 3 * HOUR);
   const replay: Deps = { ...deps, clock: { now: () => new Date(now) } };
 

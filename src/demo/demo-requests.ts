@@ -1,13 +1,20 @@
 /**
  * 依申请公开 demo: a year of requests handled by the office, replayed through the services with a
  * clock set to each step's time (so due dates, events and report numbers are the real ones).
- * Dates are relative to today: most requests fall in the previous year (the year of the demo
- * annual report), one is carried over into this year, and this year's include open ones.
+ * Dates are relative to today (the injected clock's): most requests fall in the year of the demo
+ * annual report (the previous year, see demoReportYear), one is carried over into the next year,
+ * and the last few weeks' include open ones.
  */
 import { beijingDate } from '../domain/beijing-time';
-import type { ApplicantKind, DeliveryForm, DisclosureRequest, OutcomeCode } from '../domain/disclosure-request';
+import {
+  SUPPLEMENT_NOTICE_WORKING_DAYS,
+  type ApplicantKind,
+  type DeliveryForm,
+  type DisclosureRequest,
+  type OutcomeCode,
+} from '../domain/disclosure-request';
 import type { Staff } from '../domain/model';
-import { addCalendarDays, addWorkingDays, type WorkingCalendar } from '../domain/working-days';
+import { addCalendarDays, addWorkingDays, workingDaysBetween, type WorkingCalendar } from '../domain/working-days';
 import type { Deps } from '../services/deps';
 import {
   abandonRequest,
@@ -43,9 +50,13 @@ const ORGANIZATIONS: Record<Exclude<ApplicantKind, 'person' | 'business'>, strin
   other_org: '衢州市柯城区石梁镇双溪村股份经济合作社',
 };
 
-/** Beijing calendar helpers that degrade to weekdays where the calendar has no data. */
+/**
+ * Beijing calendar helpers that degrade to weekdays (but never 1 January, 元旦) where the calendar
+ * has no data. They only choose the demo's dates; the services still refuse a deadline they cannot date.
+ */
 function days(cal: WorkingCalendar) {
-  const working = (d: string) => cal.isWorkingDay(d) ?? ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
+  const working = (d: string) =>
+    cal.isWorkingDay(d) ?? (![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()) && !d.endsWith('-01-01'));
   const onOrAfter = (d: string) => {
     while (!working(d)) d = addCalendarDays(d, 1);
     return d;
@@ -66,6 +77,52 @@ function days(cal: WorkingCalendar) {
 const instant = (date: string, hour: number, minute = 0) =>
   Date.parse(`${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+08:00`);
 
+/** A step is replayed only if it was at least this long before now. */
+const SETTLED_MS = 5 * 60 * 1000;
+
+/** The request received late in `year` and answered on the next year's first working day (上年结转). */
+const carriedOver = (year: number, d: ReturnType<typeof days>) => {
+  const receivedOn = d.onOrAfter(`${year}-12-22`);
+  return { receivedOn, repliedOn: d.onOrAfter(`${year + 1}-01-01`) };
+};
+const REPLY_HOUR = 15;
+const REPLY_MINUTE = 30;
+
+/**
+ * The year of the demo's annual report and of most of its requests: last year once its carried-over
+ * request has been answered, on this year's first working day; before that (1 January and the
+ * holidays after it, when no reply of this year can exist yet, and no real report of last year is
+ * out either) the year before.
+ */
+export function demoReportYear(now: Date, cal: WorkingCalendar): number {
+  const last = Number(beijingDate(now).slice(0, 4)) - 1;
+  const { repliedOn } = carriedOver(last, days(cal));
+  return instant(repliedOn, REPLY_HOUR, REPLY_MINUTE) <= now.getTime() - SETTLED_MS ? last : last - 1;
+}
+
+/**
+ * Dates for the request that is waiting for its 补正 today: told two working days ago with 15
+ * working days to supply. In the last days of December, when such a deadline would run into a year
+ * whose holidays the calendar does not have yet (the service refuses it), the notice went out
+ * earlier with a shorter deadline, still at least 5 working days, that ends on the year's last
+ * working days, today or later. The request came in two working days before its notice, well
+ * within the 7 working days for a 补正 notice. null when no such dates exist (today's own year is
+ * not in the calendar, so no 补正 can be asked at all).
+ */
+function waitingSupplement(today: string, cal: WorkingCalendar, d: ReturnType<typeof days>) {
+  for (let back = 2; back <= 10; back++) {
+    const noticeOn = d.before(today, back);
+    const receivedOn = d.before(noticeOn, 2);
+    const elapsed = workingDaysBetween(receivedOn, noticeOn, cal);
+    if (elapsed === null || elapsed > SUPPLEMENT_NOTICE_WORKING_DAYS) continue;
+    for (let n = 15; n >= 5; n--) {
+      const due = addWorkingDays(noticeOn, n, cal);
+      if (due.kind === 'date' && due.date >= today) return { receivedOn, noticeOn, days: n };
+    }
+  }
+  return null;
+}
+
 /** Chinese date as printed on a reply (2025年3月4日). */
 const cnDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 
@@ -80,7 +137,7 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
   const d = days(cal);
   const realNow = deps.clock.now().getTime();
   const today = beijingDate(deps.clock.now());
-  const prev = Number(today.slice(0, 4)) - 1;
+  const prev = demoReportYear(deps.clock.now(), cal);
   const center = deps.config.centerName;
 
   let now = realNow;
@@ -88,7 +145,7 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
   /** Moves the replay clock; false (and no move) when that moment has not come yet. */
   const at = (date: string, hour: number, minute = 0): boolean => {
     const t = instant(date, hour, minute);
-    if (t > realNow - 5 * 60 * 1000) return false;
+    if (t > realNow - SETTLED_MS) return false;
     now = t;
     return true;
   };
@@ -126,7 +183,7 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
     ].join('\n');
 
   const reply = async (r: DisclosureRequest, on: string, outcome: OutcomeCode, body: string, attach = false) => {
-    if (!at(on, 15, 30)) return r;
+    if (!at(on, REPLY_HOUR, REPLY_MINUTE)) return r;
     const attachments = attach
       ? [{ buffer: minimalPdf(['Reply to a government information request', `Request ${r.queryNo}`, 'Demo attachment']), originalName: '政府信息公开申请答复书.pdf' }]
       : [];
@@ -249,28 +306,33 @@ export async function loadDemoRequests(deps: Deps, office: Staff): Promise<void>
       '你提出的事项属于投诉，不属于《中华人民共和国政府信息公开条例》规定的政府信息公开申请，依据该条例第三十九条第一款的规定，本机关不作为政府信息公开申请处理。你可以通过中心投诉电话或12345政务服务热线反映。',
     );
   }
-  // 9. 其他组织: received late in the year, answered in January (上年结转).
+  // 9. 其他组织: received late in the year, answered on the next year's first working day (上年结转).
   {
-    const on = d.onOrAfter(`${prev}-12-22`);
-    const r = await submit(on, 15, applicant('other_org', 'paper_pickup', '近五年本村范围内涉路施工许可的数量，按年度和施工类别分类统计。'));
+    const { receivedOn, repliedOn } = carriedOver(prev, d);
+    const r = await submit(receivedOn, 15, applicant('other_org', 'paper_pickup', '近五年本村范围内涉路施工许可的数量，按年度和施工类别分类统计。'));
     await reply(
       r,
-      d.after(on, 12),
+      repliedOn,
       'unable_needs_creation',
       '本机关未按村或施工类别对涉路施工许可进行统计，你单位申请的信息需要对现有信息进行加工、分析，依据《中华人民共和国政府信息公开条例》第三十八条的规定，本机关不予提供。你单位可在许可结果公告栏目查询已公开的涉路施工许可决定。',
     );
   }
 
-  // This year: one answered, one waiting for its 补正, one just received.
+  // The last few weeks: one answered, one waiting for its 补正, one just received.
   {
     const on = d.before(today, 14);
     const r = await submit(on, 10, applicant('business', 'email', '本公司食品经营许可的受理、审查和发证各环节的办理记录。', '衢州市衢江区味香食品有限公司'));
     await reply(r, d.after(on, 9), 'disclose', '现将你单位食品经营许可的办理记录（受理、审查、决定、发证各环节时间及经办窗口）随本答复书发送至你单位预留的电子邮箱。');
   }
   {
-    const on = d.before(today, 4);
-    const r = await submit(on, 15, applicant('person', 'paper_mail', '涉及常山港堤防加固工程的审批文件。'));
-    await askSupplement(r, d.before(today, 2), '请写明所需审批文件的具体事项（如涉河建设方案审批、水土保持方案审批等）或文号。', 15);
+    const waiting = waitingSupplement(today, cal, d);
+    const r = await submit(waiting?.receivedOn ?? d.before(today, 4), 15, applicant('person', 'paper_mail', '涉及常山港堤防加固工程的审批文件。'));
+    if (waiting && at(waiting.noticeOn, 10)) {
+      await requestSupplement(replay, office, r.id, r.version, {
+        notice: '请写明所需审批文件的具体事项（如涉河建设方案审批、水土保持方案审批等）或文号。',
+        days: waiting.days,
+      });
+    }
   }
   {
     const on = d.before(today, 1);

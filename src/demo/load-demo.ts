@@ -14,7 +14,7 @@ import { DEMO_CHANGES, DEMO_GUIDES, DEMO_INTERMEDIARIES, demoSteps } from './dem
 import { DEMO_LAWS } from './demo-laws';
 import { minimalPdf } from './minimal-pdf';
 import { loadDemoDisclosures, loadRecentDisclosures } from './demo-disclosure';
-import { loadDemoRequests } from './demo-requests';
+import { demoReportYear, loadDemoRequests } from './demo-requests';
 import { DEMO_DEPARTMENTS, DEMO_ITEMS, DEMO_ORGANIZATIONS, DEMO_PERSONS, DEMO_PROJECTS, DEMO_STAFF } from './demo-data';
 
 /** Paths through the stage machine that end in each stage, so every stage has real cases. */
@@ -109,7 +109,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48,
     webmaster: byUsername.get('webmaster') as Staff,
   };
   await loadDemoDisclosures(store, disclosureStaff);
-  await loadRecentDisclosures(store, disclosureStaff, Number(beijingDate(deps.clock.now()).slice(0, 4)) - 1);
+  await loadRecentDisclosures(store, disclosureStaff, demoReportYear(deps.clock.now(), await deps.calendars.calendar()));
 
   // Replay history through the services with a clock set to each event's time. Open cases are
   // recent (so the worklist shows a realistic mix of normal, due-soon and a few overdue cases);
@@ -154,7 +154,7 @@ export async function loadDemoData(deps: Deps, password: string, caseCount = 48,
         to,
         note: noteFor(to),
         notePublic: to === 'supplement_requested' || to === 'special_procedure',
-        decisionNo: to === 'approved' ? `${item.decisionPrefix}〔2026〕${String(serial).padStart(3, '0')}号` : undefined,
+        decisionNo: to === 'approved' ? `${item.decisionPrefix}〔${beijingDate(new Date(now)).slice(0, 4)}〕${String(serial).padStart(3, '0')}号` : undefined,
         reason: reasonFor(to),
       });
     }

@@ -11,8 +11,24 @@ import { formatQueryNo } from '../../src/domain/query-number';
 import type { Store } from '../../src/store/store';
 import type { Express } from 'express';
 
-/** The demo hall is loaded once for this file; each test only reads it. */
-describe('demo service hall', () => {
+/**
+ * The demo's dates are relative to the day it is loaded, so it is loaded at pinned dates, never the
+ * real one: an ordinary working day, the last days of a year (a 补正 deadline cannot run into a
+ * year whose holidays the calendar does not have yet) and the first days of one (last year's
+ * carried-over request is not answered before the new year's first working day, so until then
+ * the demo's report is of the year before). Each row: the pinned moment and the demo report's year.
+ */
+const DATES: [string, string, number][] = [
+  ['an ordinary working day', '2026-06-10T10:00:00+08:00', 2025],
+  ['30 December', '2026-12-30T10:00:00+08:00', 2025],
+  ['3 January, a holiday before the first working day', '2026-01-03T10:00:00+08:00', 2024],
+  ['3 January, the second working day', '2025-01-03T10:00:00+08:00', 2024],
+];
+
+/** The demo hall is loaded once for each date; each test only reads it. */
+describe.each(DATES)('demo service hall loaded on %s (%s)', (_label, at, reportYear) => {
+  const clock = { now: () => new Date(at) };
+  const today = beijingDate(clock.now());
   let dir: string;
   let store: Store;
   let app: Express;
@@ -22,6 +38,7 @@ describe('demo service hall', () => {
     const started = Date.now();
     ({ store, app } = await prepareApp(
       loadConfig({ NODE_ENV: 'test', DATABASE_FILE: path.join(dir, 'd.sqlite'), UPLOAD_DIR: path.join(dir, 'uploads') }),
+      { clock },
     ));
     ms = Date.now() - started;
   });
@@ -41,6 +58,15 @@ describe('demo service hall', () => {
     expect((await store.listIntermediaries()).length).toBeGreaterThanOrEqual(3);
     const changes = await store.listItemChanges({ limit: 50, offset: 0 });
     expect(changes.rows.map((c) => c.kind)).toEqual(expect.arrayContaining(['cancel', 'delegate']));
+  });
+
+  it('when the results bulletin is read, then every decision was made before the demo’s moment and is numbered in its own year', async () => {
+    const { rows } = await store.listBulletin({ limit: 1000, offset: 0 });
+    expect(rows.length).toBeGreaterThanOrEqual(100);
+    for (const b of rows) {
+      expect([b.decisionNo, b.decidedAt <= clock.now().toISOString()]).toEqual([b.decisionNo, true]);
+      expect(b.decisionNo).toContain(`〔${beijingDate(b.decidedAt).slice(0, 4)}〕`);
+    }
   });
 
   it('when every item guide is read, then each has conditions, 2–6 materials, steps and a legal basis, and most materials have a form', async () => {
@@ -104,7 +130,6 @@ describe('demo service hall', () => {
   });
 
   const allRequests = async () => (await store.listDisclosureRequests({ limit: 1000, offset: 0 })).rows;
-  const thisYear = () => Number(beijingDate(new Date()).slice(0, 4));
 
   it('when the 依申请公开 demo is read, then it has every stage, outcome group and applicant kind, a 补正 supplied, an extension, a waived fee, a 维持 review and a pending lawsuit', async () => {
     const rows = await allRequests();
@@ -116,14 +141,21 @@ describe('demo service hall', () => {
     expect(new Set(rows.map((r) => r.applicantKind))).toEqual(new Set(APPLICANT_KINDS));
     expect(rows.filter((r) => r.extended)).toHaveLength(1);
     const actions = new Map<number, string[]>();
-    for (const r of rows) actions.set(r.id, (await store.listDisclosureRequestEvents(r.id)).map((e) => e.action));
+    const eventTimes: string[] = [];
+    for (const r of rows) {
+      const events = await store.listDisclosureRequestEvents(r.id);
+      actions.set(r.id, events.map((e) => e.action));
+      eventTimes.push(r.receivedAt, ...events.map((e) => e.at));
+    }
+    // Nothing happened after the moment the demo was loaded at.
+    expect(eventTimes.filter((t) => t > clock.now().toISOString())).toEqual([]);
     const supplied = rows.filter((r) => actions.get(r.id)?.includes('supply'));
     expect(supplied).toHaveLength(1);
     expect(supplied[0].stage).toBe('closed');
     expect(rows.find((r) => r.outcome === 'other_no_supplement' && actions.get(r.id)?.includes('abandon'))).toBeDefined();
     // The request waiting for 补正 survived start-up's expiry check: its deadline is still ahead.
     const waiting = rows.find((r) => r.stage === 'supplement_requested') as DisclosureRequest;
-    expect(waiting.supplementDueOn! >= beijingDate(new Date())).toBe(true);
+    expect(waiting.supplementDueOn! >= today).toBe(true);
     const fees = (await Promise.all(rows.map((r) => store.listDisclosureRequestFees(r.id)))).flat();
     expect(fees.some((f) => f.waivedFen > 0 && f.waivedFen < f.amountFen)).toBe(true);
     const reviews = (await Promise.all(rows.map((r) => store.listDisclosureRequestReviews(r.id)))).flat();
@@ -133,8 +165,8 @@ describe('demo service hall', () => {
     for (const r of rows) expect([r.applicantKind, r.applicantKind === 'person' ? isValidResidentId(r.idNumber) : isValidCreditCode(r.idNumber)]).toEqual([r.applicantKind, true]);
   });
 
-  it('when the previous year’s report is opened, then it is published in the 2021 template, its 表三 check holds and its numbers are those of the requests', async () => {
-    const year = thisYear() - 1;
+  it('when the demo’s annual report is opened, then it is published in the 2021 template, its 表三 check holds and its numbers are those of the requests', async () => {
+    const year = reportYear;
     const record = await store.findDisclosureReport(year);
     expect(record).toMatchObject({ template: '2021', entryStatus: 'published' });
     const model = JSON.parse(record!.snapshotJson!) as AnnualReportModel;
@@ -157,7 +189,7 @@ describe('demo service hall', () => {
     expect(model.table3.carriedIn).toEqual(count((r) => mattered(r) && r.receivedOn < first));
     expect(model.table3.carriedOut).toEqual(count((r) => mattered(r) && !closedIn(r)));
     for (const o of OUTCOMES) expect([o.code, model.table3.outcomes[o.code]]).toEqual([o.code, count((r) => closedIn(r) && r.outcome === o.code)]);
-    // One request of the year was still open at its end and answered this year.
+    // One request of the year was still open at its end and answered the next year.
     expect(model.table3.carriedOut.total).toBeGreaterThanOrEqual(1);
     expect(rows.some((r) => r.receivedOn <= last && r.closedOn !== null && r.closedOn > last)).toBe(true);
     expect(model.table4.review).toMatchObject({ upheld: 1, total: 1 });
