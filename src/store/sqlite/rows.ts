@@ -72,6 +72,12 @@ export const ITEM_COLUMNS = `i.id, i.code, i.name, i.category, i.department_id, 
   (SELECT MIN(ic.effective_date) FROM item_changes ic WHERE ic.item_id = i.id AND ic.kind = 'cancel') AS cancelled_on,
   d.code AS dept_code, d.name AS dept_name`;
 
+/** The same columns for one item found by a key, without the join (cheaper: see CASE_COLUMNS_NO_JOIN). */
+export const ITEM_COLUMNS_NO_JOIN = ITEM_COLUMNS.replace(
+  'd.code AS dept_code, d.name AS dept_name',
+  '(SELECT code FROM departments WHERE id = i.department_id) AS dept_code, (SELECT name FROM departments WHERE id = i.department_id) AS dept_name',
+);
+
 export function toItem(r: Row): Item {
   return {
     id: num(r.id),

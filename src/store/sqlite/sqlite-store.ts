@@ -118,6 +118,7 @@ import {
   CASE_COLUMNS_NO_JOIN,
   CASE_JOINS,
   ITEM_COLUMNS,
+  ITEM_COLUMNS_NO_JOIN,
   toBulletinEntry,
   toCase,
   toDepartment,
@@ -599,7 +600,7 @@ export class SqliteStore implements Store {
 
   async findItemByCode(code: string): Promise<Item | null> {
     return this.get(
-      `SELECT ${ITEM_COLUMNS} FROM items i JOIN departments d ON d.id = i.department_id WHERE i.code = ?`,
+      `SELECT ${ITEM_COLUMNS_NO_JOIN} FROM items i WHERE i.code = ?`,
       toItem,
       code,
     );
@@ -662,7 +663,7 @@ export class SqliteStore implements Store {
   }
 
   private itemById(id: number): Item | null {
-    return this.get(`SELECT ${ITEM_COLUMNS} FROM items i JOIN departments d ON d.id = i.department_id WHERE i.id = ?`, toItem, id);
+    return this.get(`SELECT ${ITEM_COLUMNS_NO_JOIN} FROM items i WHERE i.id = ?`, toItem, id);
   }
 
   private guideById(id: number): ItemGuide | null {
