@@ -20,6 +20,12 @@ export interface HashedEventContent {
   approverId: number | null;
 }
 
+/** SHA-256 in hex: the one-shot `crypto.hash` (Node 20.12+, about twice as fast for short inputs), else a Hash object. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 export function eventHash(previous: string | null, e: HashedEventContent): string {
   const content = JSON.stringify([
     previous ?? '',
@@ -37,5 +43,5 @@ export function eventHash(previous: string | null, e: HashedEventContent): strin
     e.extensionDays,
     e.approverId,
   ]);
-  return crypto.createHash('sha256').update(content).digest('hex');
+  return sha256Hex(content);
 }

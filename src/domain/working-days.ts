@@ -39,8 +39,18 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
+/** The day after each date asked (the working-day walks step one day at a time); bounded, dates repeat. */
+const nextDays = new Map<string, string>();
+const NEXT_DAYS_MAX = 100_000;
+
 export function addCalendarDays(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+  if (n === 1) {
+    const next = nextDays.get(date);
+    if (next !== undefined) return next;
+  }
+  const out = new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+  if (n === 1 && nextDays.size < NEXT_DAYS_MAX) nextDays.set(date, out);
+  return out;
 }
 
 function weekday(date: string): number {
