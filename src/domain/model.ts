@@ -158,6 +158,9 @@ export interface StageEvent {
   hash?: string | null;
 }
 
+/** A stage event as the public may see it: no staff, no approver. */
+export type PublicStageEvent = Omit<StageEvent, 'staffId' | 'staffName' | 'approverId' | 'approverName'>;
+
 export interface BulletinEntry {
   id: number;
   caseId: number;

@@ -188,7 +188,7 @@ function sameClock(a: StoredClock, b: StoredClock): boolean {
   return (Object.keys(a) as (keyof StoredClock)[]).every((k) => a[k] === b[k]);
 }
 
-export function clockOfCase(c: Case, events: StageEvent[], cal: WorkingCalendar, today: string): CaseClock {
+export function clockOfCase(c: Case, events: readonly Pick<StageEvent, 'kind' | 'toStage' | 'at' | 'extensionDays'>[], cal: WorkingCalendar, today: string): CaseClock {
   return explainClock(c, toClockEvents(events), cal, today);
 }
 

@@ -37,7 +37,7 @@ export function isDocumentKind(value: unknown): value is DocumentKind {
 }
 
 /** The documents a case has, in the order they were issued. */
-export function availableDocuments(events: readonly StageEvent[]): DocumentKind[] {
+export function availableDocuments(events: readonly Pick<StageEvent, 'kind' | 'toStage'>[]): DocumentKind[] {
   return DOCUMENT_KINDS.filter((k) => events.some((e) => e.kind === 'stage' && e.toStage === TRIGGER[k]));
 }
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { beijingDate } from '../domain/beijing-time';
 import type { CaseClock } from '../domain/deadlines';
 import { AppError, NotFoundError } from '../domain/errors';
-import type { Case, StageEvent } from '../domain/model';
+import type { Case, PublicStageEvent } from '../domain/model';
 import { publicApplicantName, type ApplicantKind } from '../domain/masking';
 import type { Stage } from '../domain/stages';
 import { findCase } from './cases';
@@ -52,7 +52,7 @@ export interface PublicCaseView {
 
 export function toPublicCaseView(
   c: Case,
-  events: StageEvent[],
+  events: readonly PublicStageEvent[],
   ctx: ClockContext,
   tier: Tier = 'summary',
   chainHead: string | null = null,
@@ -101,12 +101,12 @@ export function toPublicCaseView(
   };
 }
 
-function summaryNote(e: StageEvent): string | null {
+function summaryNote(e: PublicStageEvent): string | null {
   return e.kind === 'extension' ? `办理期限延长${e.extensionDays}个工作日` : null;
 }
 
 /** Refusal reasons must be told to the applicant (第三十八条); other notes only when marked public. */
-function detailNote(e: StageEvent): string | null {
+function detailNote(e: PublicStageEvent): string | null {
   // 第四十二条: the applicant is told of an extension and its reason.
   if (e.kind === 'extension') return `办理期限延长${e.extensionDays}个工作日。理由：${e.note ?? ''}`;
   const parts: string[] = [];
@@ -118,7 +118,7 @@ function detailNote(e: StageEvent): string | null {
 
 async function viewOf(deps: Deps, c: Case, tier: Tier): Promise<PublicCaseView> {
   const [events, ctx] = await Promise.all([
-    deps.store.listStageEvents(c.id),
+    deps.store.listPublicStageEvents(c.id),
     clockContext(deps.calendars, deps.clock.now(), deps.config.dueSoonDays),
   ]);
   // The chain head is the last event's hash: no second query.

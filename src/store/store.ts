@@ -13,6 +13,7 @@ import type {
   Role,
   ServiceWindow,
   Staff,
+  PublicStageEvent,
   StageEvent,
 } from '../domain/model';
 import type {
@@ -722,6 +723,8 @@ export interface Store {
   registerCase(c: NewCase): Promise<Case>;
   findCaseByQueryNo(queryNo: string): Promise<Case | null>;
   listStageEvents(caseId: number): Promise<StageEvent[]>;
+  /** The same events without who handled them (public pages): no staff names to look up. */
+  listPublicStageEvents(caseId: number): Promise<PublicStageEvent[]>;
   /** The hash of the case's last stage event: the head of its tamper-evident chain. */
   chainHead(caseId: number): Promise<string | null>;
   /**

@@ -430,6 +430,12 @@ describe('SqliteStore query plans of the public pages', () => {
     expectIndexed(plan);
   });
 
+  it('when listing the public stage events of a case, then the (case_id, seq) index gives them in order', () => {
+    const plan = store.queryPlan(HOT_QUERIES.publicStageEventsOfCase, [1]);
+    expect(plan[0]).toMatch(/^SEARCH e USING INDEX sqlite_autoindex_stage_events_\d \(case_id=\?\)/);
+    expectIndexed(plan);
+  });
+
   it('when listing the bulletin newest first, then the search_key index is read in order', () => {
     const plan = store.queryPlan(HOT_QUERIES.bulletinPage, [0n, 1n << 62n, 20, 0]);
     expect(plan[0]).toMatch(/^SEARCH b USING INDEX bulletin_entries_search_key_uq \(search_key>\? AND search_key<\?\)/);

@@ -298,6 +298,11 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           approverId: f.reviewer.id,
           approverName: '李审查',
         });
+        // The public read: the same events, in order, without who handled or approved them.
+        const publicEvents = await store.listPublicStageEvents(c.id);
+        expect(publicEvents).toEqual(events.map(({ staffId: _s, staffName: _n, approverId: _a, approverName: _an, ...rest }) => rest));
+        expect(publicEvents.length).toBeGreaterThanOrEqual(3);
+        for (const e of publicEvents) expect(Object.keys(e).some((k) => /staff|approver/i.test(k))).toBe(false);
         expect(await store.findExtensionRequest(r.id)).toMatchObject({ status: 'approved', decidedBy: f.reviewer.id, decisionNote: '同意' });
       });
 

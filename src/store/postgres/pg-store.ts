@@ -119,6 +119,7 @@ import {
   toItem,
   toStaff,
   toStageEvent,
+  toPublicStageEvent,
   toWindow,
   toSessionRecord,
   ITEM_CHANGE_COLUMNS,
@@ -1164,6 +1165,10 @@ export class PgStore implements Store {
 
   async listStageEvents(caseId: number) {
     return this.all(this.pool, HOT_QUERIES.stageEventsOfCase, toStageEvent, caseId);
+  }
+
+  async listPublicStageEvents(caseId: number) {
+    return this.all(this.pool, HOT_QUERIES.publicStageEventsOfCase, toPublicStageEvent, caseId);
   }
 
   async advanceCase(a: AdvanceCase): Promise<Case> {

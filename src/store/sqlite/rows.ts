@@ -8,6 +8,7 @@ import type {
   OutboxMessage,
   ServiceWindow,
   Staff,
+  PublicStageEvent,
   StageEvent,
   StoredClock,
 } from '../../domain/model';
@@ -206,6 +207,26 @@ export function toStageEvent(r: Row): StageEvent {
     at: str(r.at),
     staffId: num(r.staff_id),
     staffName: str(r.staff_name),
+    note: optStr(r.note),
+    notePublic: r.note_public === 1,
+    decisionNo: optStr(r.decision_no),
+    reason: optStr(r.reason),
+    hash: optStr(r.hash),
+  };
+}
+
+export const PUBLIC_EVENT_COLUMNS = 'e.id, e.case_id, e.seq, e.kind, e.extension_days, e.from_stage, e.to_stage, e.at, e.note, e.note_public, e.decision_no, e.reason, e.hash';
+
+export function toPublicStageEvent(r: Row): PublicStageEvent {
+  return {
+    id: num(r.id),
+    kind: str(r.kind) as StageEvent['kind'],
+    extensionDays: r.extension_days === null ? null : num(r.extension_days),
+    caseId: num(r.case_id),
+    seq: num(r.seq),
+    fromStage: optStr(r.from_stage) as Stage | null,
+    toStage: str(r.to_stage) as Stage,
+    at: str(r.at),
     note: optStr(r.note),
     notePublic: r.note_public === 1,
     decisionNo: optStr(r.decision_no),
