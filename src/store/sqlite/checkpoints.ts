@@ -23,18 +23,13 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 0');
-let busy = false;
 const step = () => {
-  if (busy) return;
-  busy = true;
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
     // SQLITE_BUSY: another checkpoint is running (the writer's safety net); try again next time.
     if (!(err && err.code === 'SQLITE_BUSY')) parentPort.postMessage({ ok: false, message: String((err && err.message) || err) });
-  } finally {
-    busy = false;
   }
 };
 const timer = setInterval(step, workerData.intervalMs);

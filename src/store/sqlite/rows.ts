@@ -193,28 +193,6 @@ export function toCase(r: Row): Case {
   };
 }
 
-export function toStageEvent(r: Row): StageEvent {
-  return {
-    id: num(r.id),
-    kind: str(r.kind) as StageEvent['kind'],
-    extensionDays: r.extension_days === null ? null : num(r.extension_days),
-    approverId: r.approver_id === null ? null : num(r.approver_id),
-    approverName: optStr(r.approver_name),
-    caseId: num(r.case_id),
-    seq: num(r.seq),
-    fromStage: optStr(r.from_stage) as Stage | null,
-    toStage: str(r.to_stage) as Stage,
-    at: str(r.at),
-    staffId: num(r.staff_id),
-    staffName: str(r.staff_name),
-    note: optStr(r.note),
-    notePublic: r.note_public === 1,
-    decisionNo: optStr(r.decision_no),
-    reason: optStr(r.reason),
-    hash: optStr(r.hash),
-  };
-}
-
 export const PUBLIC_EVENT_COLUMNS = 'e.id, e.case_id, e.seq, e.kind, e.extension_days, e.from_stage, e.to_stage, e.at, e.note, e.note_public, e.decision_no, e.reason, e.hash';
 
 export function toPublicStageEvent(r: Row): PublicStageEvent {
@@ -232,6 +210,17 @@ export function toPublicStageEvent(r: Row): PublicStageEvent {
     decisionNo: optStr(r.decision_no),
     reason: optStr(r.reason),
     hash: optStr(r.hash),
+  };
+}
+
+/** A stage event with who handled it (staff pages and the API), from a row of `e.*` plus the names. */
+export function toStageEvent(r: Row): StageEvent {
+  return {
+    ...toPublicStageEvent(r),
+    staffId: num(r.staff_id),
+    staffName: str(r.staff_name),
+    approverId: r.approver_id === null ? null : num(r.approver_id),
+    approverName: optStr(r.approver_name),
   };
 }
 
