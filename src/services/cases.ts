@@ -83,9 +83,13 @@ export function assertQueryNo(raw: unknown): string {
   return parsed.queryNo;
 }
 
+export function caseNotFound(): NotFoundError {
+  return new NotFoundError('case_not_found', '未查询到该查询号对应的办件，请核对后重试');
+}
+
 export async function findCase(deps: Deps, raw: unknown): Promise<Case> {
   const c = await deps.store.findCaseByQueryNo(assertQueryNo(raw));
-  if (!c) throw new NotFoundError('case_not_found', '未查询到该查询号对应的办件，请核对后重试');
+  if (!c) throw caseNotFound();
   return c;
 }
 

@@ -3,9 +3,10 @@ import { beijingDate } from '../domain/beijing-time';
 import type { CaseClock } from '../domain/deadlines';
 import { AppError, NotFoundError } from '../domain/errors';
 import type { Case, PublicStageEvent } from '../domain/model';
+import type { PublicCaseRecord } from '../store/store';
 import { publicApplicantName, type ApplicantKind } from '../domain/masking';
 import type { Stage } from '../domain/stages';
-import { findCase } from './cases';
+import { assertQueryNo, caseNotFound } from './cases';
 import { clockContext, clockOfCase, clockView, describeSkipped, type ClockContext, type ClockView, type SkippedDay } from './clock';
 import type { Deps } from './deps';
 import { availableDocuments, missingMaterialsOf, type DocumentKind } from './documents';
@@ -116,17 +117,21 @@ function detailNote(e: PublicStageEvent): string | null {
   return parts.length ? parts.join('；') : null;
 }
 
-async function viewOf(deps: Deps, c: Case, tier: Tier): Promise<PublicCaseView> {
-  const [events, ctx] = await Promise.all([
-    deps.store.listPublicStageEvents(c.id),
-    clockContext(deps.calendars, deps.clock.now(), deps.config.dueSoonDays),
-  ]);
+async function viewOf(deps: Deps, found: PublicCaseRecord, tier: Tier): Promise<PublicCaseView> {
+  const ctx = await clockContext(deps.calendars, deps.clock.now(), deps.config.dueSoonDays);
   // The chain head is the last event's hash: no second query.
-  return toPublicCaseView(c, events, ctx, tier, events.at(-1)?.hash ?? null);
+  return toPublicCaseView(found.case, found.events, ctx, tier, found.events.at(-1)?.hash ?? null);
+}
+
+/** The case and its public events, read together; malformed numbers are refused before any read. */
+async function findPublicCase(deps: Deps, raw: unknown): Promise<PublicCaseRecord> {
+  const found = await deps.store.findPublicCase(assertQueryNo(raw));
+  if (!found) throw caseNotFound();
+  return found;
 }
 
 export async function lookupCase(deps: Deps, raw: unknown): Promise<PublicCaseView> {
-  return viewOf(deps, await findCase(deps, raw), 'summary');
+  return viewOf(deps, await findPublicCase(deps, raw), 'summary');
 }
 
 export class ApplicantCheckError extends AppError {
@@ -140,20 +145,20 @@ export function phoneLast4(phone: string): string {
 }
 
 /** The applicant proves who they are with the phone's last 4 digits; an unknown number fails the same way. */
-export async function findCaseForApplicant(deps: Deps, raw: unknown, digits: string): Promise<Case> {
-  let c: Case;
+async function findCaseForApplicant(deps: Deps, raw: unknown, digits: string): Promise<PublicCaseRecord> {
+  let found: PublicCaseRecord;
   try {
-    c = await findCase(deps, raw);
+    found = await findPublicCase(deps, raw);
   } catch (err) {
     if (err instanceof NotFoundError) throw new ApplicantCheckError();
     throw err;
   }
-  const expected = Buffer.from(phoneLast4(c.applicant.phone));
+  const expected = Buffer.from(phoneLast4(found.case.applicant.phone));
   const given = Buffer.from(phoneLast4(digits));
   if (given.length !== 4 || expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
     throw new ApplicantCheckError();
   }
-  return c;
+  return found;
 }
 
 export async function lookupCaseDetail(deps: Deps, raw: unknown, digits: string): Promise<PublicCaseView> {

@@ -534,6 +534,12 @@ export class DuplicateQueryNoError extends Error {
 }
 
 /** The stored annual report of one year (政府信息公开工作年度报告). */
+/** A case as the public lookup reads it: no staff on its events. */
+export interface PublicCaseRecord {
+  case: Case;
+  events: PublicStageEvent[];
+}
+
 export interface DisclosureReportRecord {
   year: number;
   template: ReportTemplate;
@@ -723,8 +729,11 @@ export interface Store {
   registerCase(c: NewCase): Promise<Case>;
   findCaseByQueryNo(queryNo: string): Promise<Case | null>;
   listStageEvents(caseId: number): Promise<StageEvent[]>;
-  /** The same events without who handled them (public pages): no staff names to look up. */
-  listPublicStageEvents(caseId: number): Promise<PublicStageEvent[]>;
+  /**
+   * The public lookup's read: the case and its events without who handled them, in seq order, by one
+   * statement (one snapshot, one round trip). Null for an unknown number.
+   */
+  findPublicCase(queryNo: string): Promise<PublicCaseRecord | null>;
   /** The hash of the case's last stage event: the head of its tamper-evident chain. */
   chainHead(caseId: number): Promise<string | null>;
   /**

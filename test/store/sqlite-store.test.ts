@@ -430,9 +430,11 @@ describe('SqliteStore query plans of the public pages', () => {
     expectIndexed(plan);
   });
 
-  it('when listing the public stage events of a case, then the (case_id, seq) index gives them in order', () => {
-    const plan = store.queryPlan(HOT_QUERIES.publicStageEventsOfCase, [1]);
-    expect(plan[0]).toMatch(/^SEARCH e USING INDEX sqlite_autoindex_stage_events_\d \(case_id=\?\)/);
+  it('when the public lookup reads a case and its events, then the query number and (case_id, seq) indexes are used, with no sort', () => {
+    const plan = store.queryPlan(HOT_QUERIES.publicCaseByQueryNo, ['X']);
+    expect(plan[0]).toMatch(/^SEARCH c USING INDEX sqlite_autoindex_cases_\d \(query_no=\?\)/);
+    expect(plan.some((p) => /SEARCH e USING INDEX sqlite_autoindex_stage_events_\d \(case_id=\?\)/.test(p))).toBe(true);
+    expect(plan.some((p) => /TEMP B-TREE/.test(p))).toBe(false);
     expectIndexed(plan);
   });
 

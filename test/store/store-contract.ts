@@ -298,8 +298,10 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           approverId: f.reviewer.id,
           approverName: '李审查',
         });
-        // The public read: the same events, in order, without who handled or approved them.
-        const publicEvents = await store.listPublicStageEvents(c.id);
+        // The public read: the case as found by number, the same events in order, without who handled or approved them.
+        const found = await store.findPublicCase(c.queryNo);
+        expect(found?.case).toEqual(await store.findCaseByQueryNo(c.queryNo));
+        const publicEvents = found?.events ?? [];
         expect(publicEvents).toEqual(events.map(({ staffId: _s, staffName: _n, approverId: _a, approverName: _an, ...rest }) => rest));
         expect(publicEvents.length).toBeGreaterThanOrEqual(3);
         for (const e of publicEvents) expect(Object.keys(e).some((k) => /staff|approver/i.test(k))).toBe(false);
@@ -813,11 +815,34 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.listOutbox(c.id)).toHaveLength(1);
       });
 
-      it('when no case has the query number, then findCaseByQueryNo gives null', async () => {
+      it('when no case has the query number, then findCaseByQueryNo and findPublicCase give null', async () => {
         const f = await seed(store);
         await store.registerCase(newCase(f, 1));
         expect(await store.findCaseByQueryNo(queryNoFor(2))).toBeNull();
+        expect(await store.findPublicCase(queryNoFor(2))).toBeNull();
         expect(await store.listStageEvents(9999)).toEqual([]);
+      });
+
+      it('when a case is read for the public, then every event field comes back exactly, in seq order, JSON-like text included', async () => {
+        const f = await seed(store);
+        const c = await store.registerCase(newCase(f, 1));
+        const tricky = '引号"反斜杠\\ 换行\n制表\t {"json":[1]} 表情😀 null \u2028';
+        const moves: Move[] = [
+          { to: 'accepted', at: at(2), note: tricky, notePublic: true },
+          { to: 'under_review', at: at(3), note: null },
+          { to: 'denied', at: at(4), reason: '材料不全，依据《行政许可法》第三十二条', note: '内部意见', notePublic: false },
+        ];
+        let cur = c;
+        for (const m of moves) cur = await store.advanceCase(advanceOf(cur, f.reviewer.id, m));
+        const found = await store.findPublicCase(c.queryNo);
+        expect(found?.case).toEqual(cur);
+        const staffEvents = await store.listStageEvents(c.id);
+        expect(found?.events).toEqual(staffEvents.map(({ staffId: _s, staffName: _n, approverId: _a, approverName: _an, ...rest }) => rest));
+        expect(found?.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+        expect(found?.events[1]).toMatchObject({ note: tricky, notePublic: true, fromStage: 'submitted', extensionDays: null, decisionNo: null });
+        expect(found?.events[3]).toMatchObject({ reason: '材料不全，依据《行政许可法》第三十二条', notePublic: false });
+        expect(typeof found?.events[0].id).toBe('number');
+        expect(found?.events[0].hash).toMatch(/^[0-9a-f]{64}$/);
       });
 
       it('when the query number is taken, then DuplicateQueryNoError is thrown and nothing is written', async () => {

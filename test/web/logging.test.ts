@@ -49,7 +49,7 @@ describe('structured logs', () => {
     const res = await request(app).get('/healthz').set('X-Request-Id', 'quiet-1').expect(200);
     expect(res.headers['x-request-id']).toBe('quiet-1');
     expect(lines.map((l) => JSON.parse(l) as { msg: string }).filter((r) => r.msg === 'request')).toHaveLength(0);
-    t.store.findCaseByQueryNo = async () => {
+    t.store.findPublicCase = async () => {
       throw new Error('disk on fire');
     };
     await request(app).get(`/api/v1/cases/${createQueryNo('23456789ABC')}`).set('X-Request-Id', 'quiet-2').expect(500);
@@ -61,7 +61,7 @@ describe('structured logs', () => {
   it('a failing request logs the error with its request id, masked, while the client sees no detail', async () => {
     const { app, records } = capturingApp(t);
     const id = personApplicant().idNumber;
-    t.store.findCaseByQueryNo = async () => {
+    t.store.findPublicCase = async () => {
       throw new Error(`SQLITE_ERROR near '${id}' for phone 13905701234`);
     };
     const res = await request(app).get(`/api/v1/cases/${createQueryNo('23456789ABC')}`).set('X-Request-Id', 'err-1').expect(500);

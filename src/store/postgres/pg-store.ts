@@ -100,6 +100,7 @@ import {
   type DisclosureFilter,
   type MoveDisclosureEntry,
   type NewDisclosureEntry,
+  type PublicCaseRecord,
 } from '../store';
 import {
   BULLETIN_COLUMNS,
@@ -119,7 +120,9 @@ import {
   toItem,
   toStaff,
   toStageEvent,
-  toPublicStageEvent,
+  toPublicCaseRecord,
+  CASE_COLUMNS_NO_JOIN,
+  PUBLIC_EVENT_JSON_FIELDS,
   toWindow,
   toSessionRecord,
   ITEM_CHANGE_COLUMNS,
@@ -147,6 +150,11 @@ import { bulletinSearchDoc, containsPattern, keywordTerms } from './pg-search';
 
 type Row = Record<string, unknown>;
 type Db = Pool | PoolClient;
+
+/** SQLite's publicCaseByQueryNo in PostgreSQL's JSON functions (json_agg of no rows is NULL: no events). */
+const PUBLIC_CASE_BY_QUERY_NO = `SELECT ${CASE_COLUMNS_NO_JOIN},
+     (SELECT json_agg(json_build_object(${PUBLIC_EVENT_JSON_FIELDS})) FROM stage_events e WHERE e.case_id = c.id) AS public_events
+     FROM cases c WHERE c.query_no = ?`;
 
 /** First key of the two-key advisory lock taken per 查询号 (see lockQueryNo). */
 const QUERY_NO_LOCK_CLASS = 0x71_6e_6f; // 'qno'
@@ -1167,8 +1175,8 @@ export class PgStore implements Store {
     return this.all(this.pool, HOT_QUERIES.stageEventsOfCase, toStageEvent, caseId);
   }
 
-  async listPublicStageEvents(caseId: number) {
-    return this.all(this.pool, HOT_QUERIES.publicStageEventsOfCase, toPublicStageEvent, caseId);
+  async findPublicCase(queryNo: string): Promise<PublicCaseRecord | null> {
+    return this.one(this.pool, PUBLIC_CASE_BY_QUERY_NO, toPublicCaseRecord, queryNo);
   }
 
   async advanceCase(a: AdvanceCase): Promise<Case> {

@@ -31,7 +31,7 @@ import type {
 } from '../../domain/catalog';
 import type { Evaluation, EvaluationLevel, Rectification } from '../../domain/evaluation';
 import { toReportFigures, toReportTexts } from '../../domain/disclosure-report';
-import type { DisclosureReportRecord } from '../store';
+import type { DisclosureReportRecord, PublicCaseRecord } from '../store';
 
 /** snake_case rows stay here; everything above the store sees camelCase objects. */
 type Row = Record<string, unknown>;
@@ -193,7 +193,23 @@ export function toCase(r: Row): Case {
   };
 }
 
-export const PUBLIC_EVENT_COLUMNS = 'e.id, e.case_id, e.seq, e.kind, e.extension_days, e.from_stage, e.to_stage, e.at, e.note, e.note_public, e.decision_no, e.reason, e.hash';
+const PUBLIC_EVENT_FIELDS = ['id', 'case_id', 'seq', 'kind', 'extension_days', 'from_stage', 'to_stage', 'at', 'note', 'note_public', 'decision_no', 'reason', 'hash'];
+
+/**
+ * The arguments of a JSON object of one public event (`key, e.key, …`): SQLite's json_object and
+ * PostgreSQL's json_build_object take the same list, so both build the rows toPublicStageEvent reads.
+ */
+export const PUBLIC_EVENT_JSON_FIELDS = PUBLIC_EVENT_FIELDS.map((f) => `'${f}', e.${f}`).join(', ');
+
+/**
+ * A case row with its public events as one JSON array (`public_events`): text from SQLite, already parsed
+ * by the PostgreSQL driver. The aggregate's order is not guaranteed, so the events are sorted by seq here.
+ */
+export function toPublicCaseRecord(r: Row): PublicCaseRecord {
+  const raw = r.public_events;
+  const rows = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? [])) as Row[];
+  return { case: toCase(r), events: rows.map(toPublicStageEvent).sort((a, b) => a.seq - b.seq) };
+}
 
 export function toPublicStageEvent(r: Row): PublicStageEvent {
   return {
