@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { rowBuilder } from './row-builder';
 import { BackgroundCheckpoints, type CheckpointOptions } from './checkpoints';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -191,6 +192,7 @@ export function openSqliteDatabase(file: string): Database.Database {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
+  private readonly readers = new Map<string, { stmt: Database.Statement; row: (values: readonly unknown[]) => Row }>();
   /** Bulletin match counts, valid while the database is unchanged (see countUnchanged). */
   private readonly bulletinCounts = new Map<string, { n: number; version: string }>();
 
@@ -210,13 +212,26 @@ export class SqliteStore implements Store {
     return s;
   }
 
+  /** A reading statement in raw mode (arrays), with the builder of its row objects (row-builder.ts). */
+  private reader(sql: string): { stmt: Database.Statement; row: (values: readonly unknown[]) => Row } {
+    let r = this.readers.get(sql);
+    if (!r) {
+      const stmt = this.db.prepare(sql).raw(true);
+      r = { stmt, row: rowBuilder(stmt.columns().map((c) => c.name)) };
+      this.readers.set(sql, r);
+    }
+    return r;
+  }
+
   private get<T>(sql: string, map: (r: Row) => T, ...params: unknown[]): T | null {
-    const row = this.stmt(sql).get(...params) as Row | undefined;
-    return row ? map(row) : null;
+    const r = this.reader(sql);
+    const values = r.stmt.get(...params) as unknown[] | undefined;
+    return values ? map(r.row(values)) : null;
   }
 
   private all<T>(sql: string, map: (r: Row) => T, ...params: unknown[]): T[] {
-    return (this.stmt(sql).all(...params) as Row[]).map(map);
+    const r = this.reader(sql);
+    return (r.stmt.all(...params) as unknown[][]).map((values) => map(r.row(values)));
   }
 
   async close(): Promise<void> {
