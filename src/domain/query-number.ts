@@ -51,7 +51,11 @@ export function createQueryNo(body: string): string {
  * upper-casing can decompose a letter (ῒ → Ϊ̀) and dropping a dash can bring a mark next to a letter,
  * so one pass is not always idempotent (found by the property tests).
  */
+/** Already normal: ASCII digits and capitals are left alone by NFKC, the separators and upper-casing. */
+const NORMAL_ASCII = /^[0-9A-Z]*$/;
+
 export function normalizeQueryNo(input: string): string {
+  if (NORMAL_ASCII.test(input)) return input;
   let s = input;
   for (let round = 0; round < 8; round++) {
     const next = s
@@ -83,5 +87,8 @@ export function isValidQueryNo(input: string): boolean {
 
 /** XXXX-XXXX-XXXX, the way the number is printed and shown. */
 export function formatQueryNo(queryNo: string): string {
+  if (queryNo.length === 12 && NORMAL_ASCII.test(queryNo)) {
+    return `${queryNo.slice(0, 4)}-${queryNo.slice(4, 8)}-${queryNo.slice(8)}`;
+  }
   return queryNo.replace(/(.{4})(?=.)/g, '$1-');
 }

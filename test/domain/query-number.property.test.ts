@@ -20,6 +20,26 @@ describe('query number parser (properties)', () => {
     );
   });
 
+  it('the fast paths give what the general ones give: normalising ASCII capitals and digits, printing with dashes', () => {
+    const reference = (input: string) => {
+      let v = input;
+      for (let round = 0; round < 8; round++) {
+        const next = v.normalize('NFKC').replace(/[\s\-‐‑‒–—―−_]/g, '').toUpperCase();
+        if (next === v) break;
+        v = next;
+      }
+      return v;
+    };
+    const asciiUpper = fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ') });
+    fc.assert(
+      fc.property(fc.oneof(anyText, asciiUpper, queryNo), (s) => {
+        expect(normalizeQueryNo(s)).toBe(reference(s));
+        expect(formatQueryNo(s)).toBe(s.replace(/(.{4})(?=.)/g, '$1-'));
+      }),
+      RUNS,
+    );
+  });
+
   it('normalisation is idempotent', () => {
     fc.assert(
       fc.property(anyText, (s) => {
