@@ -12,14 +12,26 @@ function shifted(iso: string | Date): Date {
 /** The stored form of an instant (`Date#toISOString`): `2026-03-02T08:15:00.000Z`. */
 const STORED_INSTANT = /^\d{4}-\d{2}-\d{2}T([01]\d):\d{2}:\d{2}\.\d{3}Z$/;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The Beijing day last computed for a Date, and the UTC bounds of that day: "today" is asked on every request. */
+let lastDay = { from: 0, to: 0, date: '' };
+
 /** `YYYY-MM-DD` of the Beijing calendar day the instant falls on. */
 export function beijingDate(iso: string | Date): string {
-  // Hot path (every event of every lookup): a stored instant before 16:00 UTC is on the same day in Beijing.
   if (typeof iso === 'string') {
+    // Hot path (every event of every lookup): a stored instant before 16:00 UTC is on the same day in Beijing.
     const m = STORED_INSTANT.exec(iso);
     if (m && m[1] < '16') return iso.slice(0, 10);
+    return shifted(iso).toISOString().slice(0, 10);
   }
-  return shifted(iso).toISOString().slice(0, 10);
+  const t = iso.getTime();
+  if (t >= lastDay.from && t < lastDay.to) return lastDay.date;
+  const date = shifted(iso).toISOString().slice(0, 10);
+  if (Number.isFinite(t)) {
+    const from = Date.parse(`${date}T00:00:00.000Z`) - OFFSET_MS;
+    lastDay = { from, to: from + DAY_MS, date };
+  }
+  return date;
 }
 
 /** `YYYY-MM-DD HH:mm` in Beijing time, for display. */

@@ -29,6 +29,23 @@ export function apiRoutes(ctx: WebContext): Router {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  // The public lookups first: the busiest routes, with no body to parse, skip the layers below.
+  router.get('/cases/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
+    const view = await lookupCase(deps, req.params.queryNo);
+    res.set('Cache-Control', 'no-cache').set('ETag', caseEtag(view, beijingDate(deps.clock.now())));
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.json(publicCaseJson(view));
+  });
+
+  router.get('/disclosure-requests/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
+    const view = await lookupRequest(deps, req.params.queryNo);
+    if (!view) throw new NotFoundError('request_not_found', '未查询到该查询号对应的政府信息公开申请，请核对后重试');
+    res.json(publicRequestJson(view));
+  });
+
   router.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));
   const requireToken = apiAuth(auth);
   const staffOf = (res: express.Response) => res.locals.staff as Staff;
@@ -87,22 +104,6 @@ export function apiRoutes(ctx: WebContext): Router {
     const c = await registerCase(deps, staffOf(res), input);
     res.location(`/api/v1/cases/${c.queryNo}`);
     await sendStaffCase(res, 201, c);
-  });
-
-  router.get('/cases/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
-    const view = await lookupCase(deps, req.params.queryNo);
-    res.set('Cache-Control', 'no-cache').set('ETag', caseEtag(view, beijingDate(deps.clock.now())));
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
-    res.json(publicCaseJson(view));
-  });
-
-  router.get('/disclosure-requests/:queryNo', rateLimit(ctx.lookupLimiter), async (req, res) => {
-    const view = await lookupRequest(deps, req.params.queryNo);
-    if (!view) throw new NotFoundError('request_not_found', '未查询到该查询号对应的政府信息公开申请，请核对后重试');
-    res.json(publicRequestJson(view));
   });
 
   router.post('/cases/:queryNo/detail', rateLimit(ctx.detailLimiter), async (req, res) => {

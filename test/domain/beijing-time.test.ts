@@ -17,6 +17,11 @@ describe('beijingDate', () => {
     expect(beijingDate(iso)).toBe(day);
   });
 
+  it('when Dates are asked in any order (the last day is remembered), then each still gets its own day', () => {
+    const days = ['2026-03-02T15:59:59.999Z', '2026-03-02T16:00:00.000Z', '2026-03-01T16:00:00.000Z', '2026-03-02T15:59:59.999Z', '2026-03-03T15:59:59.999Z', '2026-03-03T16:00:00.000Z'];
+    for (const iso of [...days, ...days.reverse()]) expect(beijingDate(new Date(iso))).toBe(reference(iso));
+  });
+
   it('whatever the instant and its written form (stored, with an offset, without milliseconds, a Date), it matches the UTC+8 definition', () => {
     const instant = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:59Z'), noInvalidDate: true });
     fc.assert(
