@@ -108,6 +108,9 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
   app.set('view cache', config.env !== 'development');
+  // Includes are written from the views root ('/partials/head'): EJS resolves a relative include with a
+  // file-system check on every render, an absolute one against `root` without touching the disk.
+  app.set('view options', { root: VIEWS_DIR });
   app.set('etag', false);
   Object.assign(app.locals, {
     asset: assets.asset,
