@@ -355,7 +355,9 @@ async function drive(
   return result;
 }
 
-function sampleQueryNos(file: string, n: number): { any: string[]; byStage: Map<string, string[]>; itemCodes: string[] } {
+type Sample = { any: string[]; byStage: Map<string, string[]>; itemCodes: string[] };
+
+function sampleQueryNos(file: string, n: number): Sample {
   const db = new Database(file, { readonly: true });
   try {
     const max = (db.prepare('SELECT MAX(id) AS m FROM cases').get() as { m: number }).m;
@@ -439,6 +441,7 @@ async function main(): Promise<void> {
   const upkeep = await waitForOutput(server, /start-up upkeep done in (\d+) ms: (\d+) clocks changed, (\d+) search-index merge steps/, 300_000);
   log(`  background start-up upkeep: ${upkeep ? `${upkeep[1]} ms (${upkeep[2]} clocks changed, ${upkeep[3]} merge steps)` : 'not reported'}`);
   let bare: Running | null = null;
+  let size: CostOfSize | null = null;
   try {
     const health = await get(server.url + '/healthz');
     const login = await postJson(server.url + '/api/v1/auth/token', { username: BENCH_ADMIN, password: BENCH_PASSWORD });
@@ -510,29 +513,15 @@ async function main(): Promise<void> {
 
     bare = await startBare(health.body, String(health.headers['content-type']));
     await run('bare node:http, same bytes', () => ({ method: 'GET', path: '/healthz', expect: 'ok' }), undefined, bare.url, bare.child.pid);
+
+    if (small && (!a.only || a.only.test('lookup JSON at'))) size = await costOfSize(a, small, server, sample, log);
   } finally {
     await bare?.stop();
     await server.stop();
   }
   const peakRssMb = server.peakRssKb() / 1024;
 
-  let smallLookup: ScenarioResult | null = null;
-  let smallServer: Running | null = null;
-  if (small && (!a.only || a.only.test('lookup JSON at'))) {
-    const smallRun = path.join(dataDir, `run-${a.smallCases}.sqlite`);
-    for (const f of [smallRun, `${smallRun}-wal`, `${smallRun}-shm`]) fs.rmSync(f, { force: true });
-    fs.copyFileSync(small.file, smallRun);
-    const s = sampleQueryNos(smallRun, 5000);
-    smallServer = await startServer(a, smallRun);
-    try {
-      // Unrecorded warm-up, as the main server had its baseline run before its first lookup.
-      await drive('warm-up', smallServer.url, { ...a, duration: Math.min(3, a.duration) }, lookupPaths(s.any, '/api/v1/cases/'));
-      smallLookup = await drive(`lookup JSON at ${a.smallCases.toLocaleString('en')} cases`, smallServer.url, a, lookupPaths(s.any, '/api/v1/cases/'), a.connections, smallServer.child.pid);
-      results.push(smallLookup);
-    } finally {
-      await smallServer.stop();
-    }
-  }
+  if (size) results.push(...size.results);
 
   const express = results[0].rps;
   for (const r of results) r.ratioToExpress = r.rps / express;
@@ -553,6 +542,7 @@ async function main(): Promise<void> {
       : []),
     ...scenarioTarget('≥ 1,000 transitions/s', 'transitions', (r) => r.rps, (v) => v >= 1000),
     ...scenarioTarget('≥ 1,000 registrations/s', 'registrations', (r) => r.rps, (v) => v >= 1000),
+    ...(size ? [{ target: `lookup at ${a.cases.toLocaleString('en')} cases ≤ 10% slower than at ${a.smallCases.toLocaleString('en')} (paired rounds)`, value: size.slowdown, ok: size.slowdown <= 0.1 }] : []),
     { target: 'server RSS < 300 MB', value: peakRssMb, ok: peakRssMb < 300 },
     { target: 'start-up < 2 s', value: server.startupMs / 1000, ok: server.startupMs < 2000 },
     { target: 'start-up < 2 s of server CPU', value: server.startupCpuMs / 1000, ok: server.startupCpuMs < 2000 },
@@ -586,6 +576,68 @@ async function main(): Promise<void> {
   console.log('\nTargets:');
   for (const t of targets) console.log(`  ${t.ok ? 'met ' : 'MISS'}  ${t.target}: ${t.value.toFixed(2)}`);
   console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+}
+
+interface CostOfSize {
+  results: ScenarioResult[];
+  /** 1 − (lookups/s at N) / (lookups/s at the small size): 0.1 is "10% slower". */
+  slowdown: number;
+}
+
+/**
+ * The cost of size: the lookup on the N-case server and on a small-database server, both running, in
+ * alternating rounds (N, small, N, small, …), so that whatever else the machine does over the run weighs
+ * on both alike. One run of each, minutes apart, differed by more than the effect being measured.
+ */
+async function costOfSize(a: Args, small: GenerateResult, server: Running, sample: Sample, log: (s: string) => void): Promise<CostOfSize> {
+  const dataDir = path.dirname(small.file);
+  const smallRun = path.join(dataDir, `run-${a.smallCases}.sqlite`);
+  for (const f of [smallRun, `${smallRun}-wal`, `${smallRun}-shm`]) fs.rmSync(f, { force: true });
+  fs.copyFileSync(small.file, smallRun);
+  const s = sampleQueryNos(smallRun, 5000);
+  const smallServer = await startServer(a, smallRun);
+  const rounds = 3;
+  const roundArgs = { ...a, duration: Math.max(1, Math.round(a.duration / 2)) };
+  const big: ScenarioResult[] = [];
+  const little: ScenarioResult[] = [];
+  try {
+    // Unrecorded warm-up, as the main server had its other scenarios before.
+    await drive('warm-up', smallServer.url, { ...a, duration: Math.min(3, a.duration) }, lookupPaths(s.any, '/api/v1/cases/'));
+    for (let i = 0; i < rounds; i++) {
+      big.push(await drive('big', server.url, roundArgs, lookupPaths(sample.any, '/api/v1/cases/'), a.connections, server.child.pid));
+      little.push(await drive('small', smallServer.url, roundArgs, lookupPaths(s.any, '/api/v1/cases/'), a.connections, smallServer.child.pid));
+    }
+  } finally {
+    await smallServer.stop();
+  }
+  const results = [
+    combineRounds(`lookup JSON at ${a.cases.toLocaleString('en')} cases, ${rounds} paired rounds`, big, roundArgs.duration),
+    combineRounds(`lookup JSON at ${a.smallCases.toLocaleString('en')} cases, ${rounds} paired rounds`, little, roundArgs.duration),
+  ];
+  const slowdown = 1 - results[0].rps / results[1].rps;
+  log(`  cost of size: ${results[0].rps.toFixed(0)} vs ${results[1].rps.toFixed(0)} lookups/s over ${rounds} paired rounds (${(slowdown * 100).toFixed(1)}% slower at ${a.cases.toLocaleString('en')} cases)`);
+  return { results, slowdown };
+}
+
+/** Rounds of one scenario as one: requests over the total time, the worst latency percentiles, CPU per request weighted. */
+function combineRounds(name: string, rounds: ScenarioResult[], seconds: number): ScenarioResult {
+  const requests = rounds.reduce((n, r) => n + r.requests, 0);
+  const weighted = (f: (r: ScenarioResult) => number | undefined) =>
+    rounds.reduce((sum, r) => sum + (f(r) ?? 0) * r.requests, 0) / Math.max(1, requests);
+  const notes = rounds.map((r) => r.note).filter(Boolean);
+  return {
+    name,
+    rps: requests / (seconds * rounds.length),
+    p50: Math.max(...rounds.map((r) => r.p50)),
+    p97_5: Math.max(...rounds.map((r) => r.p97_5)),
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    requests,
+    expected4xx: rounds.reduce((n, r) => n + r.expected4xx, 0),
+    unexpected: rounds.reduce((n, r) => n + r.unexpected, 0),
+    cpuUsPerRequest: weighted((r) => r.cpuUsPerRequest),
+    clientCpuUsPerRequest: weighted((r) => r.clientCpuUsPerRequest),
+    ...(notes.length ? { note: notes.join('; ') } : {}),
+  };
 }
 
 // ---------------------------------------------------------------- PostgreSQL

@@ -27,18 +27,22 @@ describe('npm run bench --quick', () => {
         cases: number;
         scenarios: { name: string; requests: number; unexpected: number; expected4xx: number; note?: string }[];
         peakRssMb: number;
+        targets: { target: string; value: number; ok: boolean }[];
         startupMs: number;
         startupCpuMs: number;
       };
       expect(report.cases).toBe(5000);
       expect(report.scenarios.map((s) => s.name.replace(/ .*/, ''))).toEqual([
         'healthz', 'lookup', 'lookup', 'lookup', 'bulletin', 'bulletin', 'bulletin', 'bulletin',
-        'registrations', 'transitions', 'bare', 'lookup',
+        'registrations', 'transitions', 'bare', 'lookup', 'lookup',
       ]);
       for (const s of report.scenarios) {
         expect({ name: s.name, unexpected: s.unexpected, note: s.note }).toEqual({ name: s.name, unexpected: 0, note: undefined });
         expect(s.requests).toBeGreaterThan(0);
       }
+      // The cost of size: both sizes in alternating rounds, and its target reported.
+      expect(report.scenarios.slice(-2).map((s) => s.name)).toEqual(['lookup JSON at 5,000 cases, 3 paired rounds', 'lookup JSON at 2,500 cases, 3 paired rounds']);
+      expect(report.targets.find((t) => t.target.startsWith('lookup at 5,000 cases ≤ 10% slower'))?.value).toEqual(expect.any(Number));
       // Every 10th lookup is a wrong or unknown number (a scenario of one busy second may send fewer than 10).
       const lookups = report.scenarios.filter((s) => s.name.startsWith('lookup') && s.requests >= 10);
       expect(lookups.length).toBeGreaterThanOrEqual(3);
