@@ -170,16 +170,16 @@ export class AuthService {
     return { token, expiresAt };
   }
 
-  async resolveApiToken(token: string): Promise<Staff | null> {
-    const record = await this.store.findApiToken(this.digest('api', token));
+  /**
+   * The active account a live bearer token belongs to, with the token's id: the digest under which it is
+   * stored, what lists and revocations refer to.
+   */
+  async resolveApiToken(token: string): Promise<{ staff: Staff; tokenId: string } | null> {
+    const tokenId = this.digest('api', token);
+    const record = await this.store.findApiToken(tokenId);
     if (!record || this.clock.now().getTime() >= Date.parse(record.expiresAt)) return null;
     const staff = await this.store.findStaffById(record.staffId);
-    return staff && staff.active ? staff : null;
-  }
-
-  /** The digest under which a bearer token is stored: what lists and revocations refer to. */
-  apiTokenId(token: string): string {
-    return this.digest('api', token);
+    return staff && staff.active ? { staff, tokenId } : null;
   }
 
   /** Live tokens of one account, or of every account for an administrator (`all`). */

@@ -171,10 +171,10 @@ export function apiAuth(auth: AuthService): RequestHandler {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+([A-Za-z0-9_-]{10,200})$/i.exec(header);
     if (!match) return next(new UnauthorizedError(header ? '访问令牌格式有误' : '缺少访问令牌（Authorization: Bearer）'));
-    const staff = await auth.resolveApiToken(match[1]);
-    if (!staff) return next(new UnauthorizedError('访问令牌无效或已过期'));
-    res.locals.staff = staff;
-    res.locals.apiTokenId = auth.apiTokenId(match[1]);
+    const resolved = await auth.resolveApiToken(match[1]);
+    if (!resolved) return next(new UnauthorizedError('访问令牌无效或已过期'));
+    res.locals.staff = resolved.staff;
+    res.locals.apiTokenId = resolved.tokenId;
     next();
   };
 }

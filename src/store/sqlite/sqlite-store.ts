@@ -1115,10 +1115,11 @@ export class SqliteStore implements Store {
       const eventId = Number(insertEvent.run(id, c.at, c.registeredBy, hash).lastInsertRowid);
       this.insertOutbox(id, eventId, c.notifications ?? [], c.at);
       (c.materials ?? []).forEach((m, seq) => insertMaterial.run(id, m.materialId, seq, m.name));
-      return id;
+      // Read back inside the transaction: no second read transaction (and its locks) for the answer.
+      return this.findCaseById(id);
     });
     try {
-      return this.findCaseById(run.immediate());
+      return run.immediate();
     } catch (err) {
       if (isUniqueViolation(err, 'cases.query_no')) throw new DuplicateQueryNoError();
       throw err;
@@ -1156,7 +1157,8 @@ export class SqliteStore implements Store {
        SELECT id, ?, item_id, department_id, ?, ?, ?, ? FROM cases WHERE id = ?`,
     );
     const e = a.event;
-    this.db
+    // The saved case is read back inside the transaction: no second read transaction for the answer.
+    return this.db
       .transaction(() => {
         const changed = update.run(
           e.to,
@@ -1200,9 +1202,9 @@ export class SqliteStore implements Store {
           const b = a.bulletin;
           insertBulletin.run(b.decisionNo, b.applicantName, b.projectName, b.decidedAt, b.validity, a.caseId);
         }
+        return this.findCaseById(a.caseId);
       })
       .immediate();
-    return this.findCaseById(a.caseId);
   }
 
   async listCases(f: CaseFilter): Promise<Page<Case>> {
