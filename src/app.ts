@@ -69,6 +69,8 @@ export interface WebContext {
   evaluationLimiter: Limiter;
   /** Public 依申请公开 submissions per client IP per hour. */
   requestLimiter: Limiter;
+  /** Logs a request's server error (with the request's logger, so its id). */
+  logRequestError: (err: unknown, res: express.Response) => void;
 }
 
 export function createApp(appDeps: AppDeps): express.Express {
@@ -100,6 +102,7 @@ export function createApp(appDeps: AppDeps): express.Express {
     secret: appDeps.sessionSecret,
     evaluationLimiter: limiter('evaluation', 10, 15 * 60_000),
     requestLimiter: limiter('request', config.requestRateLimit, 60 * 60_000),
+    logRequestError: (err, res) => ((res.locals.log as Logger | undefined) ?? logger).error({ err }, 'request failed'),
   };
 
   const app = express();
@@ -154,6 +157,6 @@ export function createApp(appDeps: AppDeps): express.Express {
   app.use(disclosureRoutes(ctx, visits));
   app.use(publicRoutes(ctx, visits));
   app.use(notFound);
-  app.use(errorHandler((err, res) => ((res.locals.log as Logger | undefined) ?? logger).error({ err }, 'request failed')));
+  app.use(errorHandler(ctx.logRequestError));
   return app;
 }

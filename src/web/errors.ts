@@ -34,11 +34,13 @@ export function errorHandler(log: (err: unknown, res: Response) => void): ErrorR
     const body = {
       error: { code: appErr.code, message: appErr.message, ...(appErr.fields ? { fields: appErr.fields } : {}) },
     };
-    if (req.path.startsWith('/api/') || req.path === '/healthz') {
+    // The full path: this handler also ends a mounted router (the API's), where req.path is relative.
+    const fullPath = req.baseUrl + req.path;
+    if (fullPath.startsWith('/api/') || fullPath === '/healthz') {
       res.json(body);
       return;
     }
-    const staffArea = req.path.startsWith('/staff') && Boolean(res.locals.staff);
+    const staffArea = fullPath.startsWith('/staff') && Boolean(res.locals.staff);
     res.render('error', { title: errorTitle(appErr.status), error: appErr, staffArea });
   };
 }

@@ -50,6 +50,7 @@ describe('OpenAPI description', () => {
       secret: 'x',
       evaluationLimiter: {} as never,
       requestLimiter: {} as never,
+      logRequestError: () => undefined,
     });
     const actual = routerRoutes(router);
     expect(actual.length).toBeGreaterThanOrEqual(7);
