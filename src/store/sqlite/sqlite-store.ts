@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { rowBuilder } from './row-builder';
 import { BackgroundCheckpoints, type CheckpointOptions } from './checkpoints';
+import { rowBuilder } from './row-builder';
 import fs from 'node:fs';
 import path from 'node:path';
 import { diffFields, type FileSlot, type ItemGuide } from '../../domain/catalog';
