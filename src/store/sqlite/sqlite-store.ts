@@ -189,10 +189,13 @@ export function openSqliteDatabase(file: string): Database.Database {
   return db;
 }
 
+/** A reading statement in raw mode (arrays), with the builder of its row objects (row-builder.ts). */
+type Reader = { stmt: Database.Statement; row: (values: readonly unknown[]) => Row };
+
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
-  private readonly readers = new Map<string, { stmt: Database.Statement; row: (values: readonly unknown[]) => Row }>();
+  private readonly readers = new Map<string, Reader>();
   /** Bulletin match counts, valid while the database is unchanged (see countUnchanged). */
   private readonly bulletinCounts = new Map<string, { n: number; version: string }>();
 
@@ -212,8 +215,7 @@ export class SqliteStore implements Store {
     return s;
   }
 
-  /** A reading statement in raw mode (arrays), with the builder of its row objects (row-builder.ts). */
-  private reader(sql: string): { stmt: Database.Statement; row: (values: readonly unknown[]) => Row } {
+  private reader(sql: string): Reader {
     let r = this.readers.get(sql);
     if (!r) {
       const stmt = this.db.prepare(sql).raw(true);
