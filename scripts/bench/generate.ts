@@ -255,14 +255,14 @@ export async function generateBenchDatabase(o: GenerateOptions): Promise<Generat
     db.transaction(() => {
       for (const d of deferred) if (d.type === 'index') db.exec(d.sql);
       step('indexes');
-      // In search-key order: FTS5 flushes its pending terms to a new segment whenever a rowid is not
-      // larger than the last one, so entry order (about, not exactly, by date) meant many small
+      // In rowid (-search_key) order: FTS5 flushes its pending terms to a new segment whenever a rowid
+      // is not larger than the last one, so entry order (about, not exactly, by date) meant many small
       // segments to merge. The index ends up with the same terms either way.
       db.prepare(
         `INSERT INTO bulletin_search (rowid, item_name, applicant, project, decision_no, tags)
-         SELECT b.search_key, bench_search_grams(i.name), bench_search_grams(b.applicant_name), bench_search_grams(b.project_name),
+         SELECT -b.search_key, bench_search_grams(i.name), bench_search_grams(b.applicant_name), bench_search_grams(b.project_name),
                 bjt_search_grams(b.decision_no), bjt_search_tags(i.category, b.department_id)
-         FROM bulletin_entries b JOIN items i ON i.id = b.item_id WHERE b.id > ? ORDER BY b.search_key`,
+         FROM bulletin_entries b JOIN items i ON i.id = b.item_id WHERE b.id > ? ORDER BY b.search_key DESC`,
       ).run(firstBulletinId);
       step('search index');
       for (const d of deferred) if (d.type === 'trigger') db.exec(d.sql);

@@ -33,7 +33,7 @@ describe('npm run bench --quick', () => {
       };
       expect(report.cases).toBe(5000);
       expect(report.scenarios.map((s) => s.name.replace(/ .*/, ''))).toEqual([
-        'healthz', 'lookup', 'lookup', 'lookup', 'bulletin', 'bulletin', 'bulletin', 'bulletin',
+        'healthz', 'lookup', 'lookup', 'lookup', 'bulletin', 'bulletin', 'bulletin', 'bulletin', 'bulletin',
         'registrations', 'transitions', 'bare', 'lookup', 'lookup',
       ]);
       for (const s of report.scenarios) {

@@ -22,7 +22,7 @@ function generatedRows(file: string): Record<string, unknown[]> {
       bulletin: db.prepare(`SELECT * FROM bulletin_entries WHERE case_id IN (${ids}) ORDER BY id`).all(),
       // The generated entries found in the search index by their keys.
       indexed: db
-        .prepare(`SELECT COUNT(*) FROM bulletin_search WHERE rowid IN (SELECT search_key FROM bulletin_entries WHERE case_id IN (${ids}))`)
+        .prepare(`SELECT COUNT(*) FROM bulletin_search WHERE rowid IN (SELECT -search_key FROM bulletin_entries WHERE case_id IN (${ids}))`)
         .pluck()
         .all(),
     };

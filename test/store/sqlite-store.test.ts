@@ -155,6 +155,54 @@ describe('SqliteStore specifics', () => {
       expect((await upgraded.listBulletin({ keywords: ['088'], category: '取水许可', limit: 10, offset: 0 })).total).toBe(1);
     });
 
+    it('when a database indexed before migration 014 is opened, then the index is rebuilt under negated keys and searches keep newest first', async () => {
+      const oldDir = path.join(path.dirname(file), 'migrations-before-014');
+      fs.mkdirSync(oldDir);
+      for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((n) => n < '014')) {
+        fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(oldDir, f));
+      }
+      const old = new SqliteStore({ file, migrationsDir: oldDir });
+      opened.push(old);
+      const { item, staff } = await seedCase(old);
+      const insert = old.db.prepare(
+        `INSERT INTO bulletin_entries (case_id, decision_no, item_id, department_id, applicant_name, project_name, decided_at)
+         VALUES (?, ?, ?, ?, '某水务公司', '引水工程', ?)`,
+      );
+      // Decided out of id order, so id order and newest first differ.
+      const register = (store: SqliteStore, n: number) =>
+        store.registerCase({
+          queryNo: queryNoFor(20 + n), itemId: item.id, departmentId: item.departmentId,
+          applicant: { name: '李四', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
+          projectName: null, note: null, registeredBy: staff.id, windowId: null, at: at(2), clock: clockOf(),
+        });
+      for (const [n, minute] of [[1, 12], [2, 10], [3, 14], [4, 11]]) {
+        insert.run((await register(old, n)).id, `衢水许〔2026〕10${n}号`, item.id, item.departmentId, at(minute));
+      }
+      expect(old.db.prepare('SELECT COUNT(*) FROM bulletin_search WHERE rowid > 0').pluck().get()).toBe(4);
+      await old.close();
+
+      const upgraded = open();
+      const keys = (sql: string) => (upgraded.db.prepare(sql).pluck().all() as number[]).map(String).sort();
+      expect(keys('SELECT rowid FROM bulletin_search')).toEqual(keys('SELECT -search_key FROM bulletin_entries'));
+      const search = (o: object) =>
+        upgraded.listBulletin({ keywords: ['引水'], limit: 10, offset: 0, ...o }).then((p) => [p.rows.map((r) => r.decisionNo), p.total]);
+      expect(await search({})).toEqual([['衢水许〔2026〕103号', '衢水许〔2026〕101号', '衢水许〔2026〕104号', '衢水许〔2026〕102号'], 4]);
+      expect(await search({ limit: 2, offset: 1 })).toEqual([['衢水许〔2026〕101号', '衢水许〔2026〕104号'], 4]);
+      // [from, before): the entry decided exactly at `from` is in, the one at `before` is out.
+      expect(await search({ decidedFrom: at(11), decidedBefore: at(14) })).toEqual([['衢水许〔2026〕101号', '衢水许〔2026〕104号'], 2]);
+      // New approvals go through the rebuilt triggers.
+      const next = await register(upgraded, 5);
+      upgraded.db
+        .prepare(
+          `INSERT INTO bulletin_entries (case_id, decision_no, item_id, department_id, applicant_name, project_name, decided_at)
+           VALUES (?, '衢水许〔2026〕105号', ?, ?, '某水务公司', '引水工程', ?)`,
+        )
+        .run(next.id, item.id, item.departmentId, at(13));
+      expect(await search({ limit: 2 })).toEqual([['衢水许〔2026〕103号', '衢水许〔2026〕105号'], 5]);
+      upgraded.db.prepare("DELETE FROM bulletin_entries WHERE decision_no = '衢水许〔2026〕103号'").run();
+      expect(await search({ limit: 1 })).toEqual([['衢水许〔2026〕105号'], 4]);
+    });
+
     it('when an item is renamed or recategorized, then its entries are found under the new name and category only', async () => {
       const store = open();
       const { item } = await publishAndItem(store);
@@ -445,11 +493,15 @@ describe('SqliteStore query plans of the public pages', () => {
   });
 
   it.each([['取水'], ['土地登记'], ['衢州巨化新材料有限公司']])(
-    'when searching the bulletin for %s, then the FTS index answers and entries are found by key',
+    'when searching the bulletin for %s, then the FTS index answers in forward order and entries are found by key',
     (keyword) => {
       const plan = store.queryPlan(HOT_QUERIES.bulletinSearchPage, [matchExpression([keyword]), 0n, 1n << 62n, 20, 0]);
       expect(plan.join('\n')).toMatch(/SCAN bulletin_search VIRTUAL TABLE INDEX \d+:M/);
       expect(plan.join('\n')).toMatch(/SEARCH b USING INDEX bulletin_entries_search_key_uq \(search_key=\?\)/);
+      // FTS5's plan number: 0x40 ordered by rowid, 0x80 descending. Forward order stops after a page.
+      const ftsPlan = Number(/VIRTUAL TABLE INDEX (\d+):/.exec(plan.join('\n'))?.[1]);
+      expect([ftsPlan & 0x40, ftsPlan & 0x80]).toEqual([0x40, 0]);
+      expect(plan.some((p) => /TEMP B-TREE/.test(p))).toBe(false);
       expectIndexed(plan);
     },
   );

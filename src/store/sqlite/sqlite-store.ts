@@ -1479,8 +1479,8 @@ export class SqliteStore implements Store {
       HOT_QUERIES.bulletinSearchPage,
       toBulletinEntry,
       match,
-      low,
-      high,
+      -high,
+      -low,
       opts.limit,
       opts.offset,
     );
@@ -1491,8 +1491,8 @@ export class SqliteStore implements Store {
             (
               this.stmt(
                 `SELECT COUNT(*) AS n FROM (SELECT 1 FROM bulletin_search
-                 WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ? LIMIT ?)`,
-              ).get(match, low, high, countLimit) as { n: number }
+                 WHERE bulletin_search MATCH ? AND rowid > ? AND rowid <= ? LIMIT ?)`,
+              ).get(match, -high, -low, countLimit) as { n: number }
             ).n,
           );
     return { rows, total };
@@ -2329,12 +2329,15 @@ export const HOT_QUERIES = {
   /** The bulletin without filters, newest first, between two order keys. */
   bulletinPage: `SELECT ${BULLETIN_COLUMNS} FROM bulletin_entries b ${BULLETIN_JOINS}
          WHERE b.search_key >= ? AND b.search_key < ? ORDER BY b.search_key DESC LIMIT ? OFFSET ?`,
-  /** A keyword, category or department search: one page of FTS matches, then their entries. */
+  /**
+   * A keyword, category or department search: one page of FTS matches, then their entries. The FTS
+   * rowid is -search_key (migration 014), so newest first is forward order; bind -high, -low.
+   */
   bulletinSearchPage: `SELECT ${BULLETIN_COLUMNS}
-       FROM (SELECT rowid AS k FROM bulletin_search WHERE bulletin_search MATCH ? AND rowid >= ? AND rowid < ?
-             ORDER BY rowid DESC LIMIT ? OFFSET ?) s
-       JOIN bulletin_entries b ON b.search_key = s.k ${BULLETIN_JOINS}
-       ORDER BY s.k DESC`,
+       FROM (SELECT rowid AS r FROM bulletin_search WHERE bulletin_search MATCH ? AND rowid > ? AND rowid <= ?
+             ORDER BY rowid LIMIT ? OFFSET ?) s
+       JOIN bulletin_entries b ON b.search_key = -s.r ${BULLETIN_JOINS}
+       ORDER BY s.r`,
 };
 
 /** The SQL of a case list; exported so a test can check its query plan. */
