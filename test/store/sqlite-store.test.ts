@@ -274,6 +274,49 @@ describe('SqliteStore specifics', () => {
       expect((await store.listBulletin({ category: item.category, limit: 20, offset: 0 })).total).toBe(before.category);
     });
 
+    it('when a search is repeated, then its page and count are kept, frozen, until a write here or a commit elsewhere', async () => {
+      const store = open();
+      await publishAndItem(store);
+      const search = (keywords: string[], limit = 20) => store.listBulletin({ keywords, limit, offset: 0, countLimit: 10_001 });
+      const first = await search(['088']);
+      const again = await search(['088']);
+      expect(again).toEqual({ rows: [expect.objectContaining({ decisionNo: '衢水许〔2026〕088号' })], total: 1 });
+      // The same entry object: kept, not read again. Frozen, as every caller shares it; the array is each caller's own.
+      expect(again.rows[0]).toBe(first.rows[0]);
+      expect(Object.isFrozen(again.rows[0]) && Object.isFrozen(again.rows[0].item) && Object.isFrozen(again.rows[0].department)).toBe(true);
+      expect(() => {
+        (again.rows[0] as { applicantName: string }).applicantName = '张三';
+      }).toThrow(TypeError);
+      again.rows.pop();
+      expect((await search(['088'])).rows).toHaveLength(1);
+
+      // A write on this connection (the total_changes() half of the version).
+      store.db.prepare("UPDATE bulletin_entries SET decision_no = '衢水许〔2026〕099号'").run();
+      expect(await search(['088'])).toEqual({ rows: [], total: 0 });
+      expect((await search(['099'])).rows.map((r) => r.decisionNo)).toEqual(['衢水许〔2026〕099号']);
+
+      // A commit by another connection, as a second process on the same file (the data_version half).
+      const other = new SqliteStore({ file });
+      opened.push(other);
+      other.db.prepare("UPDATE bulletin_entries SET project_name = '乌溪江引水工程'").run();
+      const found = await search(['099']);
+      expect(found.rows.map((r) => r.projectName)).toEqual(['乌溪江引水工程']);
+      expect(found.rows[0]).not.toBe(first.rows[0]);
+      other.db.prepare('DELETE FROM bulletin_entries').run();
+      expect(await search(['099'])).toEqual({ rows: [], total: 0 });
+      expect((await store.listBulletin({ limit: 20, offset: 0, countLimit: 10 })).total).toBe(0);
+    });
+
+    it('when an export reads a batch larger than a page, then it is read each time and not kept', async () => {
+      const store = open();
+      await publishAndItem(store);
+      const batch = () => store.listBulletin({ limit: 500, offset: 0, countLimit: 0 });
+      const [a, b] = [await batch(), await batch()];
+      expect(a.rows.map((r) => r.decisionNo)).toEqual(['衢水许〔2026〕088号']);
+      expect(b.rows[0]).not.toBe(a.rows[0]);
+      expect(Object.isFrozen(a.rows[0])).toBe(false);
+    });
+
     async function publishAndItem(store: SqliteStore) {
       const { c, staff, item } = await seedCase(store);
       await store.advanceCase({

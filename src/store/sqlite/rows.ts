@@ -258,6 +258,13 @@ export function toBulletinEntry(r: Row): BulletinEntry {
   };
 }
 
+/** A kept bulletin entry is shared by every caller it is handed to: none of them may change it. */
+export function freezeBulletinEntry(e: BulletinEntry): BulletinEntry {
+  Object.freeze(e.item);
+  Object.freeze(e.department);
+  return Object.freeze(e);
+}
+
 export function toSessionRecord(r: Row) {
   return {
     id: str(r.id),
