@@ -1,6 +1,7 @@
 /**
- * The SQLite bulletin search index (migration 004, rebuilt by 014): one FTS5 table of overlapping character
- * bigrams, kept in step with bulletin_entries by triggers that call the functions registered here.
+ * The SQLite bulletin search index (migration 004, rebuilt by 014): one FTS5 table of overlapping
+ * character bigrams, kept in step with bulletin_entries by triggers that call the functions
+ * registered here.
  *
  * Why bigrams and not FTS5's trigram tokenizer: trigram cannot match 2-character terms (取水,
  * 土地) through the index. With bigrams, a 2-character keyword is one token and a longer one is a
@@ -11,8 +12,9 @@
  * Why the rowid is an order key, not the entry id: the entry's search_key is decided_at (ms) × 2^20
  * + (id mod 2^20), and the FTS rowid is -search_key (migration 014), so FTS5 hands out matches newest
  * first in its forward order and stops after one page (backwards, it loads each term's whole doclist
- * first), and a date range [low, high) of keys is the rowid range (-high, -low]. Category and department are tag tokens in their own column,
- * so every filter is answered by the one index without touching the entries table.
+ * first), and a date range [low, high) of keys is the rowid range (-high, -low]. Category and
+ * department are tag tokens in their own column, so every filter is answered by the one index
+ * without touching the entries table.
  */
 import type Database from 'better-sqlite3';
 import { searchSegments } from '../../domain/search-text';
@@ -100,8 +102,8 @@ export function matchExpression(keywords: string[], category?: string, departmen
 }
 
 /**
- * Registered on every connection before migrating: the triggers and backfills of migrations 004 and 014 call
- * them. (A connection without them, such as the sqlite3 shell, can read but not write bulletin
+ * Registered on every connection before migrating: the triggers and backfills of migrations 004 and
+ * 014 call them. (A connection without them, such as the sqlite3 shell, can read but not write bulletin
  * entries; that refusal is deliberate, so the index cannot silently fall behind.)
  */
 export function registerSearchFunctions(db: Database.Database): void {

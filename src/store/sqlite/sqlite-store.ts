@@ -1489,7 +1489,7 @@ export class SqliteStore implements Store {
   /**
    * Counting the matches of a common keyword reads up to 10,001 of them: 2.5–6 ms for 取水 or
    * 有限公司 at 1,000,000 cases, 31 ms for an 11-character name found 6,557 times (a phrase of ten
-   * bigrams); the rows of a page take 0.1–0.4 ms (docs/performance.md).
+   * bigrams); the rows of a page take 0.2–0.6 ms (docs/performance.md).
    */
   private bulletinCount(match: string | null, low: bigint, high: bigint, countLimit: number): number {
     const sql =
