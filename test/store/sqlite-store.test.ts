@@ -168,13 +168,13 @@ describe('SqliteStore specifics', () => {
         `INSERT INTO bulletin_entries (case_id, decision_no, item_id, department_id, applicant_name, project_name, decided_at)
          VALUES (?, ?, ?, ?, '某水务公司', '引水工程', ?)`,
       );
-      // Decided out of id order, so id order and newest first differ.
       const register = (store: SqliteStore, n: number) =>
         store.registerCase({
           queryNo: queryNoFor(20 + n), itemId: item.id, departmentId: item.departmentId,
           applicant: { name: '李四', kind: 'person', idNumber: '11010519491231002X', phone: '13812345678' },
           projectName: null, note: null, registeredBy: staff.id, windowId: null, at: at(2), clock: clockOf(),
         });
+      // Decided out of id order, so id order and newest first differ.
       for (const [n, minute] of [[1, 12], [2, 10], [3, 14], [4, 11]]) {
         insert.run((await register(old, n)).id, `衢水许〔2026〕10${n}号`, item.id, item.departmentId, at(minute));
       }
