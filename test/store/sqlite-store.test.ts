@@ -126,15 +126,21 @@ describe('SqliteStore specifics', () => {
     });
   });
 
+  /** The file as an older version left it: only the migrations numbered below `version` applied. */
+  function openBefore(version: string): SqliteStore {
+    const oldDir = path.join(path.dirname(file), `migrations-before-${version}`);
+    fs.mkdirSync(oldDir);
+    for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((n) => n < version)) {
+      fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(oldDir, f));
+    }
+    const old = new SqliteStore({ file, migrationsDir: oldDir });
+    opened.push(old);
+    return old;
+  }
+
   describe('bulletin search index (migration 004)', () => {
     it('when a database made before the search migration is opened, then existing entries are indexed by it', async () => {
-      const oldDir = path.join(path.dirname(file), 'migrations-before-search');
-      fs.mkdirSync(oldDir);
-      for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((n) => n < '004')) {
-        fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(oldDir, f));
-      }
-      const old = new SqliteStore({ file, migrationsDir: oldDir });
-      opened.push(old);
+      const old = openBefore('004');
       // Rows as a version before the search index wrote them (plain SQL: today's store code expects today's schema).
       old.db.exec(`
         INSERT INTO departments (id, code, name) VALUES (1, 'D01', '市水利局');
@@ -156,13 +162,7 @@ describe('SqliteStore specifics', () => {
     });
 
     it('when a database indexed before migration 014 is opened, then the index is rebuilt under negated keys and searches keep newest first', async () => {
-      const oldDir = path.join(path.dirname(file), 'migrations-before-014');
-      fs.mkdirSync(oldDir);
-      for (const f of fs.readdirSync(MIGRATIONS_DIR).filter((n) => n < '014')) {
-        fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(oldDir, f));
-      }
-      const old = new SqliteStore({ file, migrationsDir: oldDir });
-      opened.push(old);
+      const old = openBefore('014');
       const { item, staff } = await seedCase(old);
       const insert = old.db.prepare(
         `INSERT INTO bulletin_entries (case_id, decision_no, item_id, department_id, applicant_name, project_name, decided_at)

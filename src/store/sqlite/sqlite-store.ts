@@ -1464,14 +1464,13 @@ export class SqliteStore implements Store {
     const indexed = keywords.length > 0 || opts.category !== undefined || departmentId !== undefined;
     const match = indexed ? matchExpression(keywords, opts.category, departmentId) : null;
     const readRows = () => this.bulletinRows(match, low, high, opts.limit, opts.offset);
-    // An export batch (more than a page) is read once and not kept.
-    if (opts.limit > BULLETIN_CACHED_PAGE_ROWS && countLimit === 0) return { rows: readRows(), total: 0 };
-    const version = this.dataVersion();
+    // A page is kept; an export batch (more than a page) is read once and not kept.
+    const keepPage = opts.limit <= BULLETIN_CACHED_PAGE_ROWS;
+    const version = keepPage || countLimit !== 0 ? this.dataVersion() : '';
     const scope = `${match ?? 'all'}|${low}|${high}`;
-    const rows =
-      opts.limit > BULLETIN_CACHED_PAGE_ROWS
-        ? readRows()
-        : [...this.bulletinPages.get(`${scope}|${opts.limit}|${opts.offset}`, version, () => readRows().map(freezeBulletinEntry))];
+    const rows = keepPage
+      ? [...this.bulletinPages.get(`${scope}|${opts.limit}|${opts.offset}`, version, () => readRows().map(freezeBulletinEntry))]
+      : readRows();
     const total =
       countLimit === 0
         ? 0
