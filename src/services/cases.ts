@@ -1,5 +1,5 @@
 import { AppError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors';
-import type { Case, Staff } from '../domain/model';
+import type { Case, Staff, StageEvent } from '../domain/model';
 import { publicApplicantName, type ApplicantKind } from '../domain/masking';
 import { createQueryNo, parseQueryNo } from '../domain/query-number';
 import { assertTransition, assertTransitionDetails, type Stage } from '../domain/stages';
@@ -24,7 +24,28 @@ export interface RegisterCaseInput {
 
 const MAX_QUERY_NO_ATTEMPTS = 5;
 
+/** A timeline entry as staff see it: a stage event without its ids and seal. */
+export type TimelineEvent = Pick<
+  StageEvent,
+  'kind' | 'toStage' | 'at' | 'staffName' | 'note' | 'notePublic' | 'decisionNo' | 'reason' | 'extensionDays' | 'approverName'
+>;
+
+/** A case just written, with its whole timeline as of that write. */
+export interface SavedCase {
+  case: Case;
+  timeline: TimelineEvent[];
+}
+
 export async function registerCase(deps: Deps, staff: Staff, input: RegisterCaseInput): Promise<Case> {
+  return (await registerCaseWithTimeline(deps, staff, input)).case;
+}
+
+/**
+ * Registers a case and answers with its timeline without reading it back: a new case has exactly the
+ * one `submitted` event the store inserted with it, made of the values below. (Reading it back after
+ * the commit cost about a sixth of the API's registration, measured through the benchmark.)
+ */
+export async function registerCaseWithTimeline(deps: Deps, staff: Staff, input: RegisterCaseInput): Promise<SavedCase> {
   const item = await deps.store.findItemByCode(input.itemCode);
   if (!item) throw new ValidationError({ itemCode: '没有这个审批事项' });
   if (!isItemOpenOn(item, today(deps))) {
@@ -45,7 +66,7 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
   for (let attempt = 0; attempt < MAX_QUERY_NO_ATTEMPTS; attempt++) {
     try {
       const queryNo = createQueryNo(deps.randomQueryBody());
-      return await deps.store.registerCase({
+      const saved = await deps.store.registerCase({
         queryNo,
         itemId: item.id,
         departmentId: item.departmentId,
@@ -59,6 +80,19 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
         materials,
         notifications: stageChangeMessages(deps.config, { queryNo, item, applicant: input.applicant }, 'submitted'),
       });
+      const first: TimelineEvent = {
+        kind: 'stage',
+        toStage: 'submitted',
+        at,
+        staffName: staff.displayName,
+        note: null,
+        notePublic: false,
+        decisionNo: null,
+        reason: null,
+        extensionDays: null,
+        approverName: null,
+      };
+      return { case: saved, timeline: [first] };
     } catch (err) {
       if (!(err instanceof DuplicateQueryNoError)) throw err;
     }
@@ -118,6 +152,21 @@ export async function advanceCase(
   input: AdvanceInput,
   expectedVersion?: number,
 ): Promise<Case> {
+  return (await advanceCaseWithTimeline(deps, staff, raw, input, expectedVersion)).case;
+}
+
+/**
+ * Moves a case and answers with its timeline: the events read before the write (for the clock) and the
+ * one it appended, without reading them again. They are the whole timeline: every store write that adds
+ * an event also moves the case's version, and this write only lands on the version read first.
+ */
+export async function advanceCaseWithTimeline(
+  deps: Deps,
+  staff: Staff,
+  raw: unknown,
+  input: AdvanceInput,
+  expectedVersion?: number,
+): Promise<SavedCase> {
   const current = await findCase(deps, raw);
   assertDepartmentAccess(staff, current.department.id);
   if (expectedVersion !== undefined && expectedVersion !== current.version) throw new StaleVersionError();
@@ -125,7 +174,8 @@ export async function advanceCase(
   assertTransitionDetails(input.to, input);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const events = toClockEvents(await deps.store.listStageEvents(current.id));
+  const before = await deps.store.listStageEvents(current.id);
+  const events = toClockEvents(before);
   const cal = await deps.calendars.calendar();
   const today = beijingDate(now);
   const isDecision = input.to === 'approved' || input.to === 'denied' || input.to === 'not_accepted';
@@ -133,19 +183,20 @@ export async function advanceCase(
   events.push({ kind: 'stage', toStage: input.to, at, extensionDays: null });
   const clock = toStoredClock(explainClock({ ...current, stage: input.to }, events, cal, today));
   const item = input.to === 'approved' ? await deps.store.findItemByCode(current.item.code) : null;
+  const event = {
+    to: input.to,
+    at,
+    staffId: staff.id,
+    note: input.note?.trim() || null,
+    notePublic: Boolean(input.notePublic),
+    decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null,
+    reason: input.reason?.trim() || null,
+  };
   const saved = await deps.store.advanceCase({
     caseId: current.id,
     expectedVersion: expectedVersion ?? current.version,
     from: current.stage,
-    event: {
-      to: input.to,
-      at,
-      staffId: staff.id,
-      note: input.note?.trim() || null,
-      notePublic: Boolean(input.notePublic),
-      decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null,
-      reason: input.reason?.trim() || null,
-    },
+    event,
     decision: isDecision
       ? {
           decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null,
@@ -168,7 +219,19 @@ export async function advanceCase(
     notifications: stageChangeMessages(deps.config, current, input.to),
   });
   deps.updates?.publish({ queryNo: saved.queryNo, version: saved.version, stage: saved.stage });
-  return saved;
+  const added: TimelineEvent = {
+    kind: 'stage',
+    toStage: event.to,
+    at,
+    staffName: staff.displayName,
+    note: event.note,
+    notePublic: event.notePublic,
+    decisionNo: event.decisionNo,
+    reason: event.reason,
+    extensionDays: null,
+    approverName: null,
+  };
+  return { case: saved, timeline: [...before, added] };
 }
 
 /**

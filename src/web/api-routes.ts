@@ -2,8 +2,8 @@ import express, { Router } from 'express';
 import type { WebContext } from '../app';
 import { AppError, NotFoundError, UnauthorizedError } from '../domain/errors';
 import { lookupRequest, type PublicRequestView } from '../services/disclosure-requests';
-import type { Case, Staff } from '../domain/model';
-import { advanceCase, assertQueryNo, registerCase } from '../services/cases';
+import type { Staff } from '../domain/model';
+import { advanceCaseWithTimeline, assertQueryNo, registerCaseWithTimeline, type SavedCase } from '../services/cases';
 import { lookupCase, lookupCaseDetail } from '../services/public-view';
 import { searchBulletin } from '../services/bulletin';
 import { findItemGuide, itemsInForce, today } from '../services/catalog';
@@ -75,11 +75,10 @@ export function apiRoutes(ctx: WebContext): Router {
   });
 
   /** The staff resource of a case just written (access already checked), with its ETag. */
-  const sendStaffCase = async (res: express.Response, status: number, c: Case) => {
-    // The write returned the saved case: only its timeline is read, not the case again.
-    const events = await deps.store.listStageEvents(c.id);
+  const sendStaffCase = async (res: express.Response, status: number, saved: SavedCase) => {
+    const c = saved.case;
     const ctx = await staffClockContext(deps);
-    res.status(status).set('ETag', caseEtag(c, ctx.today)).json(staffCaseJson(c, clockView(c.clock, ctx), events));
+    res.status(status).set('ETag', caseEtag(c, ctx.today)).json(staffCaseJson(c, clockView(c.clock, ctx), saved.timeline));
   };
 
   router.get('/cases', requireToken, async (req, res) => {
@@ -102,9 +101,9 @@ export function apiRoutes(ctx: WebContext): Router {
 
   router.post('/cases', requireToken, async (req, res) => {
     const input = parseInput(registerCaseSchema, req.body);
-    const c = await registerCase(deps, staffOf(res), input);
-    res.location(`/api/v1/cases/${c.queryNo}`);
-    await sendStaffCase(res, 201, c);
+    const saved = await registerCaseWithTimeline(deps, staffOf(res), input);
+    res.location(`/api/v1/cases/${saved.case.queryNo}`);
+    await sendStaffCase(res, 201, saved);
   });
 
   router.post('/cases/:queryNo/detail', rateLimit(ctx.detailLimiter), async (req, res) => {
@@ -124,7 +123,7 @@ export function apiRoutes(ctx: WebContext): Router {
       if (v === null) throw new AppError(412, 'stale_version', 'If-Match 与该办件的当前版本不符');
       expectedVersion = v;
     }
-    await sendStaffCase(res, 200, await advanceCase(deps, staffOf(res), queryNo, input, expectedVersion));
+    await sendStaffCase(res, 200, await advanceCaseWithTimeline(deps, staffOf(res), queryNo, input, expectedVersion));
   });
 
   router.post('/cases/:queryNo/evaluation', async (req, res) => {

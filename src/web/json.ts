@@ -1,9 +1,10 @@
 import { isItemOpenOn, type ItemGuide } from '../domain/catalog';
-import type { BulletinEntry, Case, Item, StageEvent } from '../domain/model';
+import type { BulletinEntry, Case, Item } from '../domain/model';
 import { formatQueryNo } from '../domain/query-number';
 import { STAGE_LABELS, STAGE_PUBLIC_TEXT, type Stage } from '../domain/stages';
 import type { PublicCaseView } from '../services/public-view';
 import type { ClockView } from '../services/clock';
+import type { TimelineEvent } from '../services/cases';
 
 /** The deadline fields every case resource carries (dueDate is a Beijing date; null while 待定). */
 export function clockJson(v: ClockView) {
@@ -99,7 +100,7 @@ export function publicCaseJson(v: PublicCaseView) {
 }
 
 /** The staff resource: full applicant data, only ever sent to staff of the case's department. */
-export function staffCaseJson(c: Case, clock: ClockView, events?: StageEvent[]) {
+export function staffCaseJson(c: Case, clock: ClockView, events?: readonly TimelineEvent[]) {
   return {
     queryNo: c.queryNo,
     queryNoDisplay: formatQueryNo(c.queryNo),

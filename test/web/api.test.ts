@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { apiToken, createTestApp, orgApplicant, personApplicant, type TestApp } from '../helpers/test-app';
+import { apiToken, createTestApp, orgApplicant, personApplicant, staffAgent, type TestApp } from '../helpers/test-app';
 import { createQueryNo, formatQueryNo } from '../../src/domain/query-number';
 
 describe('JSON API /api/v1', () => {
@@ -193,6 +193,64 @@ describe('JSON API /api/v1', () => {
     it('when a well-formed number is unknown, then 404 case_not_found', async () => {
       const res = await request(t.app).get(`/api/v1/cases/${createQueryNo('23456789ABC')}`).expect(404);
       expect(res.body.error.code).toBe('case_not_found');
+    });
+  });
+
+  describe("a write's answer", () => {
+    /** The timeline as stored, in the answer's shape (mapped here, independently of the route's code). */
+    async function storedTimeline(queryNo: string) {
+      const c = await t.store.findCaseByQueryNo(queryNo);
+      return (await t.store.listStageEvents(c!.id)).map((e) => ({
+        ...(e.kind === 'extension' ? { event: 'extension', extensionDays: e.extensionDays, approver: e.approverName } : {}),
+        stage: { code: e.toStage },
+        at: e.at,
+        staff: e.staffName,
+        note: e.note,
+        notePublic: e.notePublic,
+        decisionNo: e.decisionNo,
+        reason: e.reason,
+      }));
+    }
+    const expectStoredTimeline = async (res: request.Response) =>
+      expect(res.body.timeline).toMatchObject(await storedTimeline(res.body.queryNo));
+
+    it('carries the whole stored timeline: after registration, notes, an approved extension, a decision', async () => {
+      const reg = await register(waterToken, { itemCode: 'SLJ-001', applicant: orgApplicant(), projectName: '乌溪江引水工程' }).expect(201);
+      await expectStoredTimeline(reg);
+      expect(reg.body.timeline).toHaveLength(1);
+      const q = reg.body.queryNo as string;
+      await expectStoredTimeline(await transition(waterToken, q, { to: 'accepted', note: '材料齐全', notePublic: true }).expect(200));
+      await expectStoredTimeline(await transition(waterToken, q, { to: 'under_review', note: '内部：待现场核查' }).expect(200));
+
+      // An extension event, written by another path (the supervisor's decision), sits between two moves.
+      const water = await staffAgent(t.app, 'water');
+      await water.agent.post(`/staff/cases/${q}/extension`).type('form').send({ _csrf: water.csrf, reason: '需现场踏勘' }).expect(303);
+      const requestId = (await t.store.listExtensionRequests({ status: 'pending' }))[0].id;
+      const lead = await staffAgent(t.app, 'waterlead');
+      await lead.agent
+        .post(`/staff/extensions/${requestId}/decision`)
+        .type('form')
+        .send({ _csrf: lead.csrf, decision: 'approve', note: '同意' })
+        .expect(303);
+
+      const approved = await transition(waterToken, q, { to: 'approved', decisionNo: ' 衢水许〔2026〕9号 ', note: '准予许可' }).expect(200);
+      await expectStoredTimeline(approved);
+      expect(approved.body.timeline.map((e: { event?: string; stage: { code: string } }) => e.event ?? e.stage.code)).toEqual([
+        'submitted',
+        'accepted',
+        'under_review',
+        'extension',
+        'approved',
+      ]);
+      expect(approved.body.timeline[4]).toMatchObject({ decisionNo: '衢水许〔2026〕9号', note: '准予许可', staff: t.staff.water.displayName });
+    });
+
+    it("carries a denial's reason as stored", async () => {
+      const q = await newCase();
+      await transition(waterToken, q, { to: 'accepted' }).expect(200);
+      const denied = await transition(waterToken, q, { to: 'denied', reason: ' 不符合取水许可条件 ' }).expect(200);
+      await expectStoredTimeline(denied);
+      expect(denied.body.timeline.at(-1)).toMatchObject({ stage: { code: 'denied' }, reason: '不符合取水许可条件' });
     });
   });
 
