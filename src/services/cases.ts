@@ -43,7 +43,7 @@ export async function registerCase(deps: Deps, staff: Staff, input: RegisterCase
 /**
  * Registers a case and answers with its timeline without reading it back: a new case has exactly the
  * one `submitted` event the store inserted with it, made of the values below. (Reading it back after
- * the commit cost about a sixth of the API's registration, measured through the benchmark.)
+ * the commit cost about an eighth of the API's registration: 13% of its server CPU, measured A/B.)
  */
 export async function registerCaseWithTimeline(deps: Deps, staff: Staff, input: RegisterCaseInput): Promise<SavedCase> {
   const item = await deps.store.findItemByCode(input.itemCode);
@@ -199,7 +199,7 @@ export async function advanceCaseWithTimeline(
     event,
     decision: isDecision
       ? {
-          decisionNo: input.to === 'approved' ? (input.decisionNo?.trim() ?? null) : null,
+          decisionNo: event.decisionNo,
           decidedAt: at,
           dueDate: onTime?.dueDate ?? null,
           onTime: onTime?.onTime ?? null,
