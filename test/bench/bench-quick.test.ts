@@ -34,8 +34,11 @@ describe('npm run bench --quick', () => {
       expect(report.cases).toBe(5000);
       expect(report.scenarios.map((s) => s.name.replace(/ .*/, ''))).toEqual([
         'healthz', 'lookup', 'lookup', 'lookup', 'bulletin', 'bulletin', 'bulletin', 'bulletin', 'bulletin',
-        'registrations', 'transitions', 'bare', 'lookup', 'lookup',
+        'registrations', 'registrations', 'transitions', 'bare', 'lookup', 'lookup',
       ]);
+      // The write floor: every refused registration answered 400 (a 401 or a 201 would be unexpected).
+      const refused = report.scenarios.find((s) => s.name.startsWith('registrations refused'));
+      expect(refused?.expected4xx).toBe(refused?.requests);
       for (const s of report.scenarios) {
         expect({ name: s.name, unexpected: s.unexpected, note: s.note }).toEqual({ name: s.name, unexpected: 0, note: undefined });
         expect(s.requests).toBeGreaterThan(0);
