@@ -495,20 +495,19 @@ async function main(): Promise<void> {
     // A registration of an item that does not exist: the token, the body, the checks and the item's
     // look-up, then a 400 (“没有这个审批事项”). Everything a registration does but its write
     // transaction (and its bigger answer): the floor of a write, in server CPU.
-    await run('registrations refused (400, no such item): all but the write', () => {
-      return {
-        method: 'POST',
-        path: '/api/v1/cases',
-        headers: auth,
-        expect: '4xx',
-        expectStatus: 400,
-        body: JSON.stringify({
-          itemCode: 'ZZZ-999',
-          applicant: { name: '衢州市压测科技有限公司', kind: 'organization', idNumber: ORG_ID, phone: '0570-8123456' },
-          projectName: '压测项目',
-        }),
-      };
+    const noSuchItem = JSON.stringify({
+      itemCode: 'ZZZ-999',
+      applicant: { name: '衢州市压测科技有限公司', kind: 'organization', idNumber: ORG_ID, phone: '0570-8123456' },
+      projectName: '压测项目',
     });
+    await run('registrations refused (400, no such item): all but the write', () => ({
+      method: 'POST',
+      path: '/api/v1/cases',
+      headers: auth,
+      expect: '4xx',
+      expectStatus: 400,
+      body: noSuchItem,
+    }));
 
     // Each case moves one stage at a time; its next move is queued only after the last one answered.
     const ready: { queryNo: string; to: string }[] = submitted.map((q) => ({ queryNo: q, to: 'accepted' }));

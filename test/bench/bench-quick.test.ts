@@ -38,6 +38,8 @@ describe('npm run bench --quick', () => {
       ]);
       // The write floor: every refused registration answered 400 (a 401 or a 201 would be unexpected).
       const refused = report.scenarios.find((s) => s.name.startsWith('registrations refused'));
+      expect(refused).toEqual(expect.objectContaining({ expected4xx: expect.any(Number), requests: expect.any(Number) }));
+      expect(refused?.requests).toBeGreaterThan(0);
       expect(refused?.expected4xx).toBe(refused?.requests);
       for (const s of report.scenarios) {
         expect({ name: s.name, unexpected: s.unexpected, note: s.note }).toEqual({ name: s.name, unexpected: 0, note: undefined });
